@@ -1,0 +1,7 @@
+// The list of `tenbolt` subcommands. Each module registers itself on the program.
+import type { Command } from "commander";
+import type { CliIo } from "./io.js";
+
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+export const commandModules: RegisterCommand[] = [];

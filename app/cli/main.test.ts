@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { main } from "./main.js";
+import { memoryIo } from "./io.js";
+import { VERSION } from "../version.js";
+
+test("version matches package.json", async () => {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  const io = memoryIo();
+  assert.equal(await main(["--version"], io), 0);
+  assert.equal(io.stdout.trim(), pkg.version);
+});
+
+test("unknown option: one line on stderr and exit 2", async () => {
+  const io = memoryIo();
+  assert.equal(await main(["--frobnicate"], io), 2);
+  assert.match(io.stderr, /^tenbolt: unknown option '--frobnicate'/);
+  assert.ok(!io.stderr.includes("    at "), "no stack trace");
+});
+
+test("unknown command: exit 2", async () => {
+  const io = memoryIo();
+  assert.equal(await main(["frobnicate"], io), 2);
+  assert.match(io.stderr, /unknown command 'frobnicate'/);
+});

@@ -1,0 +1,71 @@
+// `tenbolt`: parses the command line with commander, calls the core, maps errors to one line
+// and an exit status (0 ok, 1 failed, 2 bad usage, 130 interrupted).
+import { Command, CommanderError } from "commander";
+import { describeError, UsageError } from "../errors.js";
+import { commandModules } from "./commands.js";
+import { processIo, type CliIo } from "./io.js";
+import { VERSION } from "../version.js";
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("tenbolt")
+    .description("Thunderbolt 10 GbE at line rate on Linux, with the IOMMU still on")
+    .version(VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      // commander's own error text is replaced by ours (one line, see main()).
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    });
+  for (const register of commandModules) register(program, io);
+  // Every subcommand: errors thrown, not printed; same output routing.
+  const apply = (cmd: Command) => {
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    });
+    cmd.commands.forEach(apply);
+  };
+  program.commands.forEach(apply);
+  return program;
+}
+
+/** Runs the CLI and returns the exit status. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return 0;
+  }
+  const first = argv[0] as string;
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (!first.startsWith("-") && first !== "help" && !known.includes(first)) {
+    io.err(`tenbolt: unknown command '${first}'\n  (see 'tenbolt --help' for the commands)\n`);
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      ) {
+        return 0;
+      }
+      const text = e.message.replace(/^error: /, "");
+      const where = first.startsWith("-") ? "tenbolt --help" : `tenbolt ${first} --help`;
+      io.err(`tenbolt: ${text}\n  (see '${where}')\n`);
+      return 2;
+    }
+    const d = describeError(e);
+    io.err(`tenbolt: ${d.message}\n`);
+    if (d.hint) io.err(`  ${d.hint}\n`);
+    if (io.env.TENBOLT_DEBUG && e instanceof Error && !(e instanceof UsageError)) io.err(`${e.stack}\n`);
+    return d.exitCode;
+  }
+}

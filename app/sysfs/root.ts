@@ -1,0 +1,176 @@
+// Reads a Linux root filesystem (the live "/" or a captured tree) without ever leaving it:
+// symlinks are resolved component by component inside the root, absolute targets are re-rooted,
+// and ".." stops at the root. Every read is optionally recorded so that `tenbolt capture` can copy
+// exactly what detection looked at.
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { join, posix } from "node:path";
+
+/** What a reader touched, in root-relative absolute form ("/sys/..."). */
+export interface AccessTrace {
+  files: Set<string>;
+  links: Map<string, string>;
+  dirs: Set<string>;
+  /** Paths only checked for existence (a directory or file that must exist in a capture). */
+  present: Set<string>;
+}
+
+export function newTrace(): AccessTrace {
+  return { files: new Set(), links: new Map(), dirs: new Set(), present: new Set() };
+}
+
+const MAX_LINK_HOPS = 40;
+/** Attributes in sysfs are tiny; anything bigger is not what we expect, so cap it. */
+const MAX_READ_BYTES = 1 << 20;
+
+export class SysRoot {
+  constructor(
+    readonly root: string,
+    readonly trace?: AccessTrace,
+  ) {}
+
+  /** Host path of an in-root absolute path, without following any link. */
+  hostPath(p: string): string {
+    return join(this.root, posix.normalize("/" + p));
+  }
+
+  /**
+   * Resolves every symlink in `p` inside the root. Returns the canonical in-root path, or null when
+   * a component is missing or the link chain is too long. The last component need not exist.
+   */
+  resolve(p: string): string | null {
+    const pending = posix
+      .normalize("/" + p)
+      .split("/")
+      .filter(Boolean);
+    const done: string[] = [];
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.shift() as string;
+      if (part === ".") continue;
+      if (part === "..") {
+        done.pop();
+        continue;
+      }
+      const candidate = "/" + [...done, part].join("/");
+      let st;
+      try {
+        st = lstatSync(this.hostPath(candidate));
+      } catch {
+        // Missing: keep the name so callers can report it, but only for the last component.
+        if (pending.length > 0) return null;
+        done.push(part);
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        if (++hops > MAX_LINK_HOPS) return null;
+        let target: string;
+        try {
+          target = readlinkSync(this.hostPath(candidate));
+        } catch {
+          return null;
+        }
+        this.trace?.links.set(candidate, target);
+        const targetParts = target.split("/").filter(Boolean);
+        if (target.startsWith("/")) done.length = 0;
+        pending.unshift(...targetParts);
+        continue;
+      }
+      done.push(part);
+    }
+    return "/" + done.join("/");
+  }
+
+  /** The raw target of a symlink (as `readlink` prints it), or null. */
+  readLink(p: string): string | null {
+    const parent = this.resolve(posix.dirname(posix.normalize("/" + p)));
+    if (parent === null) return null;
+    const full = posix.join(parent, posix.basename(p));
+    try {
+      const target = readlinkSync(this.hostPath(full));
+      this.trace?.links.set(full, target);
+      return target;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whole file content, or null when missing, unreadable or a directory. */
+  readText(p: string): string | null {
+    const real = this.resolve(p);
+    if (real === null) return null;
+    try {
+      const buf = readFileSync(this.hostPath(real));
+      this.trace?.files.add(real);
+      return buf.subarray(0, MAX_READ_BYTES).toString("utf8");
+    } catch {
+      return null;
+    }
+  }
+
+  /** A sysfs attribute: trimmed; null when missing, unreadable, empty or not text. */
+  readAttr(p: string): string | null {
+    const text = this.readText(p);
+    if (text === null) return null;
+    const v = text.trim();
+    // Binary garbage (NUL or other control characters) is not a value we can trust.
+    // eslint-disable-next-line no-control-regex
+    if (v === "" || /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(v)) return null;
+    return v;
+  }
+
+  /** A decimal integer attribute, or null. */
+  readInt(p: string): number | null {
+    const v = this.readAttr(p);
+    if (v === null || !/^-?\d+$/.test(v)) return null;
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : null;
+  }
+
+  /** A hexadecimal attribute such as "0x1d6a", as lower-case digits without 0x ("1d6a"), or null. */
+  readHexId(p: string, digits = 4): string | null {
+    const v = this.readAttr(p);
+    if (v === null) return null;
+    const m = /^(?:0x)?([0-9a-fA-F]+)$/.exec(v);
+    if (!m) return null;
+    return (m[1] as string)
+      .toLowerCase()
+      .padStart(digits, "0")
+      .slice(-Math.max(digits, (m[1] as string).length));
+  }
+
+  /** Directory entries (sorted), or [] when missing or not a directory. */
+  list(p: string): string[] {
+    const real = this.resolve(p);
+    if (real === null) return [];
+    try {
+      const names = readdirSync(this.hostPath(real)).sort();
+      this.trace?.dirs.add(real);
+      return names;
+    } catch {
+      return [];
+    }
+  }
+
+  /** True when the path exists (after resolving links inside the root). */
+  exists(p: string): boolean {
+    const real = this.resolve(p);
+    if (real === null) return false;
+    try {
+      statSync(this.hostPath(real));
+      this.trace?.present.add(real);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  isDirectory(p: string): boolean {
+    const real = this.resolve(p);
+    if (real === null) return false;
+    try {
+      return statSync(this.hostPath(real)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+}
