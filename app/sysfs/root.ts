@@ -96,12 +96,20 @@ export class SysRoot {
 
   /** Whole file content, or null when missing, unreadable or a directory. */
   readText(p: string): string | null {
+    const buf = this.readBytes(p);
+    return buf === null ? null : buf.toString("utf8");
+  }
+
+  /** Raw bytes of a regular file (binary attributes such as efivars), or null when missing or unreadable. */
+  readBytes(p: string): Buffer | null {
     const real = this.resolve(p);
     if (real === null) return null;
     try {
+      // Only regular files: a FIFO or device node in a foreign tree would block or stream forever.
+      if (!statSync(this.hostPath(real)).isFile()) return null;
       const buf = readFileSync(this.hostPath(real));
       this.trace?.files.add(real);
-      return buf.subarray(0, MAX_READ_BYTES).toString("utf8");
+      return buf.subarray(0, MAX_READ_BYTES);
     } catch {
       return null;
     }
@@ -164,11 +172,14 @@ export class SysRoot {
     }
   }
 
+  /** True when the path is a directory; recorded as present so a capture keeps it (even empty). */
   isDirectory(p: string): boolean {
     const real = this.resolve(p);
     if (real === null) return false;
     try {
-      return statSync(this.hostPath(real)).isDirectory();
+      const dir = statSync(this.hostPath(real)).isDirectory();
+      if (dir) this.trace?.present.add(real);
+      return dir;
     } catch {
       return false;
     }

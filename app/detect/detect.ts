@@ -1,0 +1,173 @@
+// detect(): reads everything Tenbolt needs below a root directory ("/" or a captured tree) and
+// returns the Detection report. Never writes; a missing or unreadable file makes that one value null.
+import { SysRoot, type AccessTrace } from "../sysfs/root.js";
+import type { Adapter, Detection, PciHop, ThunderboltDevice } from "./report.js";
+import { atlanticChip, PCI_VENDOR_NAMES } from "./atlantic-ids.js";
+import { deviceLinkedPci } from "./devlinks.js";
+import { readAtlanticModule, type AtlanticModule } from "./driver.js";
+import { readGroupType, readIommu, translation, type IommuState } from "./iommu.js";
+import { modelName } from "./model.js";
+import { readNetInterfaces, type NetInterface } from "./net.js";
+import { isBridge, readPciDevices, type PciDevice } from "./pci.js";
+import { thunderboltBridgeName, usb4RootPortName } from "./pci-names.js";
+import { tunnelView, type TopologyInput } from "./pairing.js";
+import { checkRoot } from "./root-check.js";
+import { readSecurity } from "./security.js";
+import { readThunderbolt, type TbRouter } from "./thunderbolt.js";
+
+export function detect(root = "/", trace?: AccessTrace): Detection {
+  checkRoot(root);
+  const sys = new SysRoot(root, trace);
+  const cmdline = sys.readAttr("/proc/cmdline");
+  const devices = readPciDevices(sys);
+  const { domains, routers } = readThunderbolt(sys);
+  const tunnelPorts = new Map<string, string[]>();
+  for (const d of domains) {
+    const nhi = d.nhi === null ? undefined : devices.get(d.nhi);
+    if (nhi) tunnelPorts.set(d.name, deviceLinkedPci(sys, nhi.address, nhi.path));
+  }
+  const topology: TopologyInput = { devices, domains, routers, tunnelPorts };
+  const iommu = readIommu(sys, cmdline);
+  const module = readAtlanticModule(sys);
+  const nets = readNetInterfaces(sys);
+  const groupTypes = new Map<number, string | null>();
+  const groupType = (g: number) => {
+    if (!groupTypes.has(g)) groupTypes.set(g, readGroupType(sys, g));
+    return groupTypes.get(g) ?? null;
+  };
+
+  const carrying = new Set<string>();
+  const adapters: Adapter[] = [];
+  for (const dev of devices.values()) {
+    const chip = atlanticChip(dev.vendorId, dev.deviceId);
+    if (chip === null) continue;
+    const a = buildAdapter(dev, chip, topology, nets, module, iommu, groupType);
+    if (a.thunderbolt) carrying.add(a.thunderbolt.device);
+    adapters.push(a);
+  }
+
+  const devicesOut = routers
+    .filter((r) => !r.isHost)
+    // A router carrying a NIC has a PCIe tunnel, so it is authorized even if the file was unreadable.
+    .map((r) => toDevice(r, r.authorized ?? carrying.has(r.device)));
+  return {
+    schemaVersion: 1,
+    root,
+    kernel: { release: sys.readAttr("/proc/sys/kernel/osrelease"), cmdline },
+    adapters,
+    pendingThunderbolt: devicesOut
+      .filter(
+        (d) => d.authorized === false && routers.find((r) => r.device === d.device)?.authorized === false,
+      )
+      .map((d) => ({ ...d, authorized: false as const })),
+    thunderboltDevices: devicesOut,
+    iommu,
+    thunderbolt: {
+      domains: domains.map((d) => ({ name: d.name, security: d.security, dmaProtection: d.dmaProtection })),
+    },
+    security: readSecurity(sys),
+  };
+}
+
+function toDevice(r: TbRouter, authorized: boolean): ThunderboltDevice {
+  return {
+    device: r.device,
+    domain: r.domain,
+    vendorName: r.vendorName,
+    deviceName: r.deviceName,
+    authorized,
+    generation: r.generation,
+    rxSpeed: r.rxSpeed,
+    txSpeed: r.txSpeed,
+    rxLanes: r.rxLanes,
+    txLanes: r.txLanes,
+    uniqueId: r.uniqueId,
+  };
+}
+
+function buildAdapter(
+  dev: PciDevice,
+  chip: NonNullable<ReturnType<typeof atlanticChip>>,
+  topology: TopologyInput,
+  nets: NetInterface[],
+  module: AtlanticModule,
+  iommu: IommuState,
+  groupType: (g: number) => string | null,
+): Adapter {
+  const view = tunnelView(dev, topology);
+  const net = nets.find((n) => n.devicePath === dev.path) ?? null;
+  const type = dev.iommuGroup === null ? null : groupType(dev.iommuGroup);
+  const pairing = view.pairing;
+  const tb =
+    pairing.kind === "none"
+      ? null
+      : {
+          ...toDevice(pairing.router, pairing.router.authorized ?? true),
+          pairing: pairing.kind,
+          candidates: pairing.kind === "ambiguous" ? pairing.candidates : [],
+        };
+  const bound = dev.driver;
+  const runsAtlantic = bound === "atlantic";
+  return {
+    model:
+      pairing.kind === "unique"
+        ? modelName(
+            pairing.router.vendorName,
+            pairing.router.deviceName,
+            dev.subsystemVendorId,
+            dev.subsystemDeviceId,
+          )
+        : modelName(null, null, dev.subsystemVendorId, dev.subsystemDeviceId),
+    nic: {
+      pciAddress: dev.address,
+      vendorId: dev.vendorId as string, // non-null: the chip table matched it
+      deviceId: dev.deviceId as string,
+      subsystemVendorId: dev.subsystemVendorId,
+      subsystemDeviceId: dev.subsystemDeviceId,
+      vendorName: PCI_VENDOR_NAMES[dev.vendorId as string] ?? null,
+      chip: chip.chip,
+      maxSpeedMbps: chip.maxSpeedMbps,
+      interface: net?.name ?? null,
+      mac: net?.mac ?? null,
+      operstate: net?.operstate ?? null,
+      driver: bound,
+      linkSpeedMbps: net?.speedMbps ?? null,
+      carrier: net?.carrier ?? null,
+      mtu: net?.mtu ?? null,
+      pcieLink: { ...dev.link, tunneled: view.behindThunderbolt },
+    },
+    path: dev.upstream.map((a, i) => hop(a, topology.devices.get(a), i === dev.upstream.length - 1)),
+    behindThunderbolt: view.behindThunderbolt,
+    thunderbolt: tb,
+    iommu: {
+      group: dev.iommuGroup,
+      type,
+      ...translation(dev.iommuGroup, type, iommu.enabled),
+    },
+    driver: {
+      name: bound,
+      loaded: module.loaded,
+      patched: runsAtlantic && module.patched,
+      // The order only means something for a NIC the atlantic driver drives.
+      rxPageOrder: runsAtlantic ? module.rxPageOrder : null,
+      parameters: module.parameters,
+    },
+  };
+}
+
+function hop(address: string, d: PciDevice | undefined, top: boolean): PciHop {
+  const vendorId = d?.vendorId ?? null;
+  const deviceId = d?.deviceId ?? null;
+  const tbName = thunderboltBridgeName(vendorId, deviceId);
+  const usb4Name = usb4RootPortName(vendorId, deviceId);
+  return {
+    pciAddress: address,
+    vendorId,
+    deviceId,
+    class: d?.class ?? null,
+    driver: d?.driver ?? null,
+    removable: d?.removable ?? null,
+    role: tbName ? "thunderbolt-bridge" : top ? "root-port" : isBridge(d) ? "bridge" : "other",
+    name: tbName ?? usb4Name,
+  };
+}
