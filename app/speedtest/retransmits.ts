@@ -1,0 +1,73 @@
+// Node cannot read TCP_INFO, so retransmits of our sending streams come from `ss -tinH` (netlink
+// inet_diag, works without root for the user's own sockets), run once at the end of the test.
+import type { Runner } from "../system/runner.js";
+
+/** Total retransmits per local port, from `ss -tinH` text. ss omits `retrans:` when it is 0/0. */
+export function parseSsRetransmits(text: string): Map<number, number> {
+  const out = new Map<number, number>();
+  let port: number | null = null;
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    if (!/^\s/.test(line)) {
+      // State Recv-Q Send-Q Local:Port Peer:Port
+      const cols = line.trim().split(/\s+/);
+      const local = cols[3] ?? "";
+      const m = /:(\d+)$/.exec(local);
+      port = m ? Number(m[1]) : null;
+      if (port !== null && !out.has(port)) out.set(port, 0);
+      continue;
+    }
+    if (port === null) continue;
+    const r = /\bretrans:(\d+)\/(\d+)/.exec(line);
+    if (r) out.set(port, Number(r[2]));
+  }
+  return out;
+}
+
+/** Retransmits for each given local port, or null when ss is missing or the socket is gone. */
+export async function readRetransmits(
+  runner: Runner,
+  localPorts: readonly number[],
+): Promise<(number | null)[]> {
+  const r = await runner.run("ss", ["-tinH"], { timeoutMs: 3000 });
+  if (r.code !== 0) return localPorts.map(() => null);
+  const map = parseSsRetransmits(r.stdout);
+  return localPorts.map((p) => map.get(p) ?? null);
+}
+
+/**
+ * Samples retransmits once per interval while the test runs: at the very end the server closes
+ * (or resets) the data connections, so a single reading after TEST_END can miss them. Counters
+ * only grow, so the maximum seen per port is the latest.
+ */
+export class RetransmitWatcher {
+  private readonly best = new Map<number, number>();
+  private readonly pending = new Set<Promise<void>>();
+  private failed = false;
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly ports: readonly number[],
+  ) {}
+
+  sample(): void {
+    if (this.failed || this.ports.length === 0) return;
+    const p = readRetransmits(this.runner, this.ports)
+      .then((vals) => {
+        if (vals.every((v) => v === null) && this.best.size === 0) this.failed = true;
+        vals.forEach((v, i) => {
+          const port = this.ports[i] as number;
+          if (v !== null) this.best.set(port, Math.max(v, this.best.get(port) ?? 0));
+        });
+      })
+      .catch(() => undefined)
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  /** Per port, the latest total, or null when never seen. */
+  async result(): Promise<(number | null)[]> {
+    await Promise.all([...this.pending]);
+    return this.ports.map((p) => this.best.get(p) ?? null);
+  }
+}
