@@ -1,7 +1,9 @@
 // The list of `tenbolt` subcommands. Each module registers itself on the program.
 import type { Command } from "commander";
 import type { CliIo } from "./io.js";
+import { registerDetect } from "./detect.js";
+import { registerCapture } from "./capture.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commandModules: RegisterCommand[] = [];
+export const commandModules: RegisterCommand[] = [registerDetect, registerCapture];

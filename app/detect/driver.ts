@@ -22,6 +22,8 @@ export function readAtlanticModule(sys: SysRoot): AtlanticModule {
   for (const name of names) {
     const v = sys.readAttr(`${MODULE}/parameters/${name}`);
     if (v !== null) parameters[name] = v;
+    // Unreadable or empty: still record that it exists (its presence marks the patched driver).
+    else sys.exists(`${MODULE}/parameters/${name}`);
   }
   const knob = PAGE_ORDER_PARAMS.find((p) => names.includes(p));
   if (!loaded) return { loaded, parameters, patched: false, rxPageOrder: null };

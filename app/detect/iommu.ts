@@ -43,13 +43,21 @@ export function bootDisablesIommu(options: string[], vendor: IommuVendor | null)
 }
 
 export function readIommu(sys: SysRoot, cmdline: string | null): IommuState {
-  const units = sys.list(CLASS_IOMMU).map((name) => ({ name, vendor: unitVendor(name) }));
-  const groups = sys.list(GROUPS).filter((g) => /^\d+$/.test(g));
+  // Touch each unit's link so a capture keeps it.
+  const units = sys
+    .list(CLASS_IOMMU)
+    .filter((name) => sys.readLink(`${CLASS_IOMMU}/${name}`) !== null || sys.exists(`${CLASS_IOMMU}/${name}`))
+    .map((name) => ({ name, vendor: unitVendor(name) }));
+  const anyGroup = () =>
+    sys
+      .list(GROUPS)
+      .filter((g) => /^\d+$/.test(g))
+      .some((g) => sys.isDirectory(`${GROUPS}/${g}`));
   const vendors = [...new Set(units.map((u) => u.vendor).filter((v): v is IommuVendor => v !== null))];
   const vendor = vendors.length === 1 ? (vendors[0] as IommuVendor) : null;
   const bootOptions = iommuBootOptions(cmdline);
   let enabled: boolean | null;
-  if (units.length > 0 || groups.length > 0) enabled = true;
+  if (units.length > 0 || anyGroup()) enabled = true;
   else if (bootDisablesIommu(bootOptions, vendor)) enabled = false;
   // Both directories exist whenever the kernel has IOMMU support; empty means no IOMMU active.
   else if (sys.isDirectory(CLASS_IOMMU) && sys.isDirectory(GROUPS)) enabled = false;
