@@ -3,7 +3,10 @@ import type { Command } from "commander";
 import type { CliIo } from "./io.js";
 import { registerDetect } from "./detect.js";
 import { registerCapture } from "./capture.js";
+import { registerDriverBuild } from "./driver-build.js";
+import { registerSpeedtest } from "./speedtest.js";
+import { registerServe } from "./serve.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commandModules: RegisterCommand[] = [registerDetect, registerCapture];
+export const commandModules: RegisterCommand[] = [registerDetect, registerCapture, registerDriverBuild, registerSpeedtest, registerServe];

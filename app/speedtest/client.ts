@@ -176,6 +176,7 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
   let pool: StreamPool | null = null;
   let socket: Socket | null = null;
   let ctrl: ControlChannel | null = null;
+  let stopCounters: (() => Promise<unknown>) | undefined;
   const watch = new AbortController();
   let interruptedFlag = false;
   const onAbort = () => {
@@ -187,6 +188,8 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
   try {
     socket = await connectControl(opts, connectTimeout);
     ctrl = new ControlChannel(socket);
+    // Sampling starts before the test so its set-up (file reads, ethtool) does not delay it.
+    stopCounters = opts.sampleCounters?.(socket.localAddress ?? "");
     const cookie = makeCookie(randomBytes);
     if (cookie.length !== COOKIE_SIZE) throw new Error("bad cookie size");
     await ctrl.write(cookie);
@@ -234,15 +237,14 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
       throw e;
     });
     await withAbort(expectState(ctrl, State.TEST_START, at, protoTimeout, "TEST_START"), watch.signal);
-    const stopCounters = opts.sampleCounters?.(socket.localAddress ?? "");
-    await withAbort(expectState(ctrl, State.TEST_RUNNING, at, protoTimeout, "TEST_RUNNING"), watch.signal);
-    emit({ type: "started" });
-
-    // The measured run.
-    pool.start();
+    // The clock starts at TEST_START, as iperf3's does; bytes that arrived earlier do not count.
     const t0 = performance.now();
+    let base = pool.read();
     const cpu0 = cpuMeter();
-    const rec = new IntervalRecorder(slots);
+    await withAbort(expectState(ctrl, State.TEST_RUNNING, at, protoTimeout, "TEST_RUNNING"), watch.signal);
+    pool.start();
+    emit({ type: "started" });
+    const rec = new IntervalRecorder(slots, base);
     const sendSlots = connected.filter((c) => c.slot.clientRole === "send");
     const retransWatch = opts.runner
       ? new RetransmitWatcher(
@@ -250,7 +252,6 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
           sendSlots.map((c) => c.localPort),
         )
       : null;
-    let base = slots.map(() => 0);
     let cpuBase = cpu0;
     let tMeasured = t0;
     const total = opts.omit + opts.time;
@@ -269,12 +270,14 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
     }
     const tEnd = performance.now();
     const recvCounts = pool.read();
-    await pool.stopSenders();
+    // Senders finish the write in flight, so it is counted (iperf3 counts what write() took).
+    if (slots.some((sl) => sl.clientRole === "send")) await pool.stopSenders();
     const sendCounts = pool.read();
     const localCpu = cpuBase.since();
     await ctrl.writeState(State.TEST_END);
     const seconds = (tEnd - tMeasured) / 1000;
     const countersP = stopCounters ? stopCounters().catch(() => null) : Promise.resolve(null);
+    stopCounters = undefined;
 
     await withAbort(
       expectState(ctrl, State.EXCHANGE_RESULTS, at, protoTimeout, "EXCHANGE_RESULTS"),
@@ -336,6 +339,7 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
     }
     throw e;
   } finally {
+    void stopCounters?.().catch(() => undefined);
     opts.signal?.removeEventListener("abort", onAbort);
     socket?.end();
     socket?.destroy();

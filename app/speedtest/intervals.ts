@@ -26,8 +26,11 @@ export class IntervalRecorder {
   private lastT = 0;
   readonly intervals: Interval[] = [];
 
-  constructor(private readonly slots: readonly StreamSlot[]) {
-    this.last = slots.map(() => 0);
+  constructor(
+    private readonly slots: readonly StreamSlot[],
+    start: readonly number[] = slots.map(() => 0),
+  ) {
+    this.last = [...start];
   }
 
   /** Records the interval ending at `t` seconds with cumulative per-slot counts. */
