@@ -1,0 +1,47 @@
+// Debian's kernel image package for a release, downloaded with apt-get and unpacked with dpkg-deb -x
+// into the test cache: no maintainer scripts run, nothing is installed on the machine.
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Runner } from "../../../app/system/runner.js";
+import { cacheDir } from "./cache.js";
+
+export interface KernelImage {
+  release: string;
+  vmlinuz: string;
+  /** <unpacked>/lib/modules/<release> */
+  modulesDir: string;
+}
+
+async function must(
+  runner: Runner,
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+) {
+  const r = await runner.run(cmd, args, { timeoutMs: 10 * 60_000, ...opts });
+  if (r.code !== 0)
+    throw new Error(`${cmd} ${args.join(" ")}: exit ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+  return r;
+}
+
+export async function kernelImage(release: string, runner: Runner): Promise<KernelImage> {
+  const base = cacheDir("images", release);
+  const root = join(base, "root");
+  const image: KernelImage = {
+    release,
+    vmlinuz: join(root, "boot", `vmlinuz-${release}`),
+    modulesDir: join(root, "lib", "modules", release),
+  };
+  if (existsSync(image.vmlinuz) && existsSync(join(image.modulesDir, "modules.dep"))) return image;
+  const pkg = `linux-image-${release}`;
+  if (!readdirSync(base).some((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb")))
+    await must(runner, "apt-get", ["download", pkg], { cwd: base });
+  const deb = readdirSync(base).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
+  if (!deb) throw new Error(`apt-get download ${pkg} left no .deb in ${base}`);
+  const tmp = join(base, "root.partial");
+  rmSync(tmp, { recursive: true, force: true });
+  await must(runner, "dpkg-deb", ["-x", join(base, deb), tmp]);
+  rmSync(root, { recursive: true, force: true });
+  renameSync(tmp, root);
+  return image;
+}
