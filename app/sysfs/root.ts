@@ -19,6 +19,10 @@ export function newTrace(): AccessTrace {
 }
 
 const MAX_LINK_HOPS = 40;
+/** A path's kind in the lookup cache: a symlink is stored as its target. */
+const PLAIN = Symbol("plain");
+const MISSING = Symbol("missing");
+type Entry = string | typeof PLAIN | typeof MISSING;
 /** Attributes in sysfs are tiny; anything bigger is not what we expect, so cap it. */
 const MAX_READ_BYTES = 1 << 20;
 
@@ -27,6 +31,27 @@ export class SysRoot {
     readonly root: string,
     readonly trace?: AccessTrace,
   ) {}
+
+  /**
+   * lstat/readlink results by canonical in-root path. Detection reads ~10 attributes per directory,
+   * each resolved component by component; caching the lookups cuts the syscalls several-fold.
+   * A SysRoot is one snapshot: the cache lives as long as the instance.
+   */
+  private readonly entries = new Map<string, Entry>();
+
+  private entry(candidate: string): Entry {
+    const cached = this.entries.get(candidate);
+    if (cached !== undefined) return cached;
+    let e: Entry;
+    try {
+      const st = lstatSync(this.hostPath(candidate));
+      e = st.isSymbolicLink() ? readlinkSync(this.hostPath(candidate)) : PLAIN;
+    } catch {
+      e = MISSING;
+    }
+    this.entries.set(candidate, e);
+    return e;
+  }
 
   /** Host path of an in-root absolute path, without following any link. */
   hostPath(p: string): string {
@@ -52,23 +77,16 @@ export class SysRoot {
         continue;
       }
       const candidate = "/" + [...done, part].join("/");
-      let st;
-      try {
-        st = lstatSync(this.hostPath(candidate));
-      } catch {
+      const entry = this.entry(candidate);
+      if (entry === MISSING) {
         // Missing: keep the name so callers can report it, but only for the last component.
         if (pending.length > 0) return null;
         done.push(part);
         continue;
       }
-      if (st.isSymbolicLink()) {
+      if (entry !== PLAIN) {
         if (++hops > MAX_LINK_HOPS) return null;
-        let target: string;
-        try {
-          target = readlinkSync(this.hostPath(candidate));
-        } catch {
-          return null;
-        }
+        const target = entry;
         this.trace?.links.set(candidate, target);
         const targetParts = target.split("/").filter(Boolean);
         if (target.startsWith("/")) done.length = 0;

@@ -1,0 +1,57 @@
+// `npm run bench`: wall time of `tenbolt detect --json --root <fixture>` as a whole process (Node
+// start-up, module loading, detection, diagnosis, JSON), median of RUNS runs per fixture, against
+// the 300 ms target. Also the bare `node -e ""` start-up, to show what part Tenbolt adds.
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const TARGET_MS = 300;
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const bin = `${repo}bin/tenbolt.js`;
+const fixtures = ["amd-strix-qna-t310g1s-stock", "amd-strix-dock-aqc113-chain", "laptop-no-adapter"];
+
+function wallMs(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, {
+    cwd: repo,
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: 30_000,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr?.toString().trim()}`);
+  return ms;
+}
+
+function stats(args: string[]): { median: number; min: number; max: number } {
+  wallMs(args); // warm the file cache
+  const runs = Array.from({ length: RUNS }, () => wallMs(args)).sort((a, b) => a - b);
+  return {
+    median: runs[Math.floor(runs.length / 2)] as number,
+    min: runs[0] as number,
+    max: runs[runs.length - 1] as number,
+  };
+}
+
+const fmt = (n: number) => n.toFixed(1).padStart(7);
+const base = stats(["-e", ""]);
+console.log(`tenbolt detect --json, whole process, median of ${RUNS} runs (target < ${TARGET_MS} ms)`);
+console.log(
+  `${"case".padEnd(40)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)}  vs target  over node start-up`,
+);
+console.log(
+  `${"node -e '' (start-up only)".padEnd(40)} ${fmt(base.median)} ${fmt(base.min)} ${fmt(base.max)}`,
+);
+let worst = 0;
+for (const f of fixtures) {
+  const s = stats([bin, "detect", "--json", "--root", `${repo}test/fixtures/${f}`]);
+  worst = Math.max(worst, s.median);
+  console.log(
+    `${f.padEnd(40)} ${fmt(s.median)} ${fmt(s.min)} ${fmt(s.max)}  ${(s.median / TARGET_MS).toFixed(2).padStart(5)}x     +${(s.median - base.median).toFixed(1)} ms`,
+  );
+}
+console.log(
+  worst < TARGET_MS
+    ? `OK: worst median ${worst.toFixed(1)} ms < ${TARGET_MS} ms`
+    : `OVER TARGET: worst median ${worst.toFixed(1)} ms`,
+);
