@@ -1,0 +1,123 @@
+// Our client against stock `iperf3 -s`, and stock `iperf3 -c` against our server, on loopback.
+// Both sides count independently; the test checks they agree on the bytes moved.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { runClient } from "./client.js";
+import { SpeedtestServer, type ServerEvent } from "./server.js";
+import { systemRunner } from "../system/runner.js";
+import { freePort, iperf3Unavailable, runIperf3Client, startIperf3Server } from "../../test/netns/iperf3.js";
+import { speedtestResultSchema } from "./result.js";
+import type { Direction } from "./protocol/params.js";
+
+let skip: string | false = false;
+before(async () => {
+  skip = (await iperf3Unavailable()) ?? false;
+});
+
+/** In-flight data: the receiver may lag the sender by what sits in socket buffers. */
+function assertAgree(sent: number, received: number, what: string) {
+  assert.ok(sent > 0 && received > 0, `${what}: nothing moved (sent ${sent}, received ${received})`);
+  assert.ok(received <= sent + 2 * 1024 * 1024, `${what}: received ${received} > sent ${sent}`);
+  assert.ok(received >= sent * 0.9, `${what}: received ${received} far below sent ${sent}`);
+}
+
+const clientCases: { name: string; host: string; direction: Direction; streams: number }[] = [
+  { name: "upload over IPv4", host: "127.0.0.1", direction: "upload", streams: 1 },
+  { name: "download (reverse) over IPv4", host: "127.0.0.1", direction: "download", streams: 1 },
+  { name: "4 parallel streams", host: "127.0.0.1", direction: "upload", streams: 4 },
+  { name: "bidir", host: "127.0.0.1", direction: "bidir", streams: 1 },
+  { name: "upload over ::1", host: "::1", direction: "upload", streams: 1 },
+  { name: "download over ::1, 2 streams", host: "::1", direction: "download", streams: 2 },
+];
+
+for (const c of clientCases) {
+  test(`client vs iperf3 -s: ${c.name}`, { timeout: 30_000 }, async (t) => {
+    if (skip) return t.skip(skip);
+    const port = await freePort();
+    const srv = await startIperf3Server(port, { once: true, json: true });
+    try {
+      const r = await runClient({
+        host: c.host,
+        port,
+        bindAddress: null,
+        direction: c.direction,
+        streams: c.streams,
+        time: 1,
+        omit: 0,
+        blockLen: 131072,
+        runner: systemRunner,
+      });
+      assert.equal(await srv.exited, 0);
+      speedtestResultSchema.parse(r);
+      const theirs = JSON.parse(srv.stdout()) as {
+        end: { sum_sent: { bytes: number }; sum_received: { bytes: number } };
+      };
+      assert.equal(r.direction, c.direction);
+      assert.equal(r.streamTotals.length, c.direction === "bidir" ? 2 * c.streams : c.streams);
+      assert.deepEqual(
+        r.streamTotals.map((s) => s.id),
+        r.streamTotals.map((_, i) => (i === 0 ? 1 : i + 2)),
+      );
+      assert.ok(r.intervals.length >= 1);
+      if (c.direction === "upload") {
+        // iperf3's own count of what it received vs what we wrote.
+        assertAgree(r.sent.bytes, theirs.end.sum_received.bytes, "upload");
+        assert.equal(r.remote.received.bytes, theirs.end.sum_received.bytes);
+        assert.equal(r.received.bytes, 0);
+        assert.notEqual(r.retransmits, undefined);
+      } else if (c.direction === "download") {
+        assertAgree(theirs.end.sum_sent.bytes, r.received.bytes, "download");
+        assert.equal(r.remote.sent.bytes, theirs.end.sum_sent.bytes);
+        assert.equal(r.sent.bytes, 0);
+      } else {
+        assert.ok(r.sent.bytes > 0 && r.received.bytes > 0, "bidir moved data both ways");
+        assert.equal(r.lines.length, 2);
+      }
+    } finally {
+      await srv.stop();
+    }
+  });
+}
+
+const serverCases: { name: string; args: string[]; direction: Direction }[] = [
+  { name: "plain", args: [], direction: "upload" },
+  { name: "-R", args: ["-R"], direction: "download" },
+  { name: "-P 4", args: ["-P", "4"], direction: "upload" },
+  { name: "--bidir", args: ["--bidir"], direction: "bidir" },
+  { name: "-R -P 2 -O 1", args: ["-R", "-P", "2", "-O", "1"], direction: "download" },
+];
+
+for (const c of serverCases) {
+  test(`iperf3 -c ${c.name} vs our server`, { timeout: 30_000 }, async (t) => {
+    if (skip) return t.skip(skip);
+    const events: ServerEvent[] = [];
+    const srv = await SpeedtestServer.listen({
+      port: 0,
+      bind: "127.0.0.1",
+      once: true,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      const r = await runIperf3Client("127.0.0.1", srv.port, ["-t", "1", ...c.args]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      await srv.closed;
+      const done = events.find((e) => e.type === "test-done");
+      assert.ok(done && done.type === "test-done", JSON.stringify(events));
+      assert.equal(done.direction, c.direction);
+      const e = r.end;
+      if (c.direction === "upload") {
+        assertAgree(e.sentBytes, done.receivedBytes, "iperf3 sent, we received");
+        assert.equal(e.receivedBytes, done.receivedBytes, "iperf3 shows our count");
+      } else if (c.direction === "download") {
+        assertAgree(done.sentBytes, e.receivedBytes, "we sent, iperf3 received");
+        assert.equal(e.sentBytes, done.sentBytes, "iperf3 shows our count");
+      } else {
+        assertAgree(e.sentBytes, done.receivedBytes, "bidir: iperf3 -> us");
+        assert.ok((e.reverseReceivedBytes ?? 0) > 0, "bidir: us -> iperf3");
+        assertAgree(done.sentBytes, e.reverseReceivedBytes ?? 0, "bidir: us -> iperf3");
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+}
