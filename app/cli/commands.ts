@@ -6,7 +6,8 @@ import { registerCapture } from "./capture.js";
 import { registerDriverBuild } from "./driver-build.js";
 import { registerSpeedtest } from "./speedtest.js";
 import { registerServe } from "./serve.js";
+import { registerHistory } from "./history.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commandModules: RegisterCommand[] = [registerDetect, registerCapture, registerDriverBuild, registerSpeedtest, registerServe];
+export const commandModules: RegisterCommand[] = [registerDetect, registerCapture, registerDriverBuild, registerSpeedtest, registerServe, registerHistory];
