@@ -235,6 +235,12 @@ test("detect: the JHL6240 bridges and the USB4 root port form the PCI path of th
   assert.equal(d.adapters.length, 1);
 });
 
+test("detect: a host-to-host (XDomain) connection is not a Thunderbolt device", () => {
+  const d = detect(FIXTURES + "laptop-no-adapter");
+  assert.deepEqual(d.thunderboltDevices, []);
+  assert.deepEqual(d.pendingThunderbolt, []);
+});
+
 test("detect: the dock in front of the adapter is listed but does not carry the NIC", () => {
   const d = detect(FIXTURES + "amd-strix-dock-aqc113-chain");
   assert.deepEqual(

@@ -55,11 +55,9 @@ export function detect(root = "/", trace?: AccessTrace): Detection {
     root,
     kernel: { release: sys.readAttr("/proc/sys/kernel/osrelease"), cmdline },
     adapters,
-    pendingThunderbolt: devicesOut
-      .filter(
-        (d) => d.authorized === false && routers.find((r) => r.device === d.device)?.authorized === false,
-      )
-      .map((d) => ({ ...d, authorized: false as const })),
+    pendingThunderbolt: routers
+      .filter((r) => !r.isHost && r.authorized === false)
+      .map((r) => ({ ...toDevice(r, false), authorized: false as const })),
     thunderboltDevices: devicesOut,
     iommu,
     thunderbolt: {

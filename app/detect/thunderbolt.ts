@@ -50,7 +50,8 @@ export function readThunderbolt(sys: SysRoot): { domains: TbDomain[]; routers: T
       continue;
     }
     const r = ROUTER.exec(name);
-    if (r) routers.push(readRouter(sys, name, Number(r[1]), r[2] as string));
+    // Host-to-host (XDomain) connections share the router naming; they carry no PCIe.
+    if (r && !isXDomain(sys, name)) routers.push(readRouter(sys, name, Number(r[1]), r[2] as string));
   }
   domains.sort((a, b) => a.index - b.index);
   routers.sort(
@@ -96,6 +97,10 @@ function readRouter(sys: SysRoot, name: string, domainIndex: number, route: stri
     txLanes: sys.readInt(`${base}/tx_lanes`),
     uniqueId: sys.readAttr(`${base}/unique_id`),
   };
+}
+
+function isXDomain(sys: SysRoot, name: string): boolean {
+  return /^DEVTYPE=thunderbolt_xdomain$/m.test(sys.readText(`${TB_DEVICES}/${name}/uevent`) ?? "");
 }
 
 /** Each hop of a route is one byte (the downstream port number), lowest byte first. */
