@@ -10,4 +10,11 @@ import { registerHistory } from "./history.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commandModules: RegisterCommand[] = [registerDetect, registerCapture, registerDriverBuild, registerSpeedtest, registerServe, registerHistory];
+export const commandModules: RegisterCommand[] = [
+  registerDetect,
+  registerCapture,
+  registerDriverBuild,
+  registerSpeedtest,
+  registerServe,
+  registerHistory,
+];
