@@ -150,12 +150,19 @@ async function expectState(
   }
   if (s === State.SERVER_TERMINATE)
     throw new SpeedtestError("closed", `the iperf3 server at ${at} was stopped during the test`);
-  if (want === State.PARAM_EXCHANGE)
+  if (want === State.PARAM_EXCHANGE) {
+    // Show what answered: printable text (an HTTP status line, an SSH banner) says who it is.
+    const rest = await ctrl.peekText(200);
+    const text = (String.fromCharCode(s & 0xff) + rest).split(/\r?\n/)[0] ?? "";
+    const shown = /^[\x20-\x7e]{4,}$/.test(text)
+      ? `"${text.slice(0, 60)}"`
+      : `first byte 0x${(s & 0xff).toString(16).padStart(2, "0")}`;
     throw new SpeedtestError(
       "not-iperf3",
-      `${at} answered with something that is not iperf3 (first byte 0x${(s & 0xff).toString(16).padStart(2, "0")})`,
+      `${at} answered with something that is not iperf3 (${shown})`,
       "check the port: another service is listening there",
     );
+  }
   throw new SpeedtestError(
     "protocol",
     `the iperf3 server at ${at} sent ${stateName(s)} while we waited for ${what}`,

@@ -133,6 +133,13 @@ export class ControlChannel {
     return this.write(encodeJson(value));
   }
 
+  /** Up to n bytes already received, as latin1 text, waiting briefly for more (error messages). */
+  async peekText(n: number, waitMs = 200): Promise<string> {
+    if (this.q.length < n && !this.eof) await new Promise((r) => setTimeout(r, waitMs));
+    const all = this.q.drain();
+    return all.subarray(0, n).toString("latin1");
+  }
+
   /** Whether a byte is already waiting (non-blocking peek for states during a test). */
   hasData(): boolean {
     return this.q.length > 0 || this.eof;

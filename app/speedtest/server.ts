@@ -73,6 +73,7 @@ export class SpeedtestServer {
   private readonly closedP: Promise<void>;
   private resolveClosed!: () => void;
   private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
@@ -108,14 +109,22 @@ export class SpeedtestServer {
     return this.closedP;
   }
 
+  /** Stops listening and drops every connection (a test in progress ends for its client). */
   close(): Promise<void> {
     this.active?.abort("server stopping");
     this.server.close();
+    for (const s of this.sockets) s.destroy();
     return this.closedP;
+  }
+
+  private track(sock: Socket): void {
+    this.sockets.add(sock);
+    sock.once("close", () => this.sockets.delete(sock));
   }
 
   private onConnection(sock: Socket): void {
     sock.on("error", () => undefined);
+    this.track(sock);
     const t = this.active;
     if (t?.creating) return void this.acceptData(sock, t);
     if (this.busy) {
@@ -163,6 +172,7 @@ export class SpeedtestServer {
       if (t.streams.length === t.roles.length) t.allConnected();
     });
     const s = adoptWithOnread(sock, onread);
+    this.track(s);
     s.on("error", () => undefined);
     s.on("end", () => undefined);
   }
