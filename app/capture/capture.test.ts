@@ -49,6 +49,10 @@ test("capture copies only what detection read", (t) => {
   assert.ok(lstatSync(join(out, nic, "vendor")).isFile());
   assert.throws(() => lstatSync(join(out, nic, "uevent")), /ENOENT/);
   assert.throws(() => lstatSync(join(out, "sys/devices/virtual/devlink")), /ENOENT/);
+  // Unrelated devices: only their IDs were needed to see they are not adapters.
+  const lan = "sys/devices/pci0000:00/0000:00:02.1/0000:bf:00.0";
+  assert.ok(lstatSync(join(out, lan, "vendor")).isFile());
+  assert.throws(() => lstatSync(join(out, lan, "class")), /ENOENT/);
 });
 
 test("capture refuses an existing non-empty folder and leaves it alone", (t) => {

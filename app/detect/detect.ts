@@ -8,7 +8,7 @@ import { readAtlanticModule, type AtlanticModule } from "./driver.js";
 import { readGroupType, readIommu, translation, type IommuState } from "./iommu.js";
 import { modelName } from "./model.js";
 import { readNetInterfaces, type NetInterface } from "./net.js";
-import { isBridge, readPciDevices, type PciDevice } from "./pci.js";
+import { isBridge, PciBus, type PciDevice } from "./pci.js";
 import { thunderboltBridgeName, usb4RootPortName } from "./pci-names.js";
 import { tunnelView, type TopologyInput } from "./pairing.js";
 import { checkRoot } from "./root-check.js";
@@ -19,7 +19,7 @@ export function detect(root = "/", trace?: AccessTrace): Detection {
   checkRoot(root);
   const sys = new SysRoot(root, trace);
   const cmdline = sys.readAttr("/proc/cmdline");
-  const devices = readPciDevices(sys);
+  const devices = new PciBus(sys);
   const { domains, routers } = readThunderbolt(sys);
   const tunnelPorts = new Map<string, string[]>();
   for (const d of domains) {
@@ -38,9 +38,11 @@ export function detect(root = "/", trace?: AccessTrace): Detection {
 
   const carrying = new Set<string>();
   const adapters: Adapter[] = [];
-  for (const dev of devices.values()) {
-    const chip = atlanticChip(dev.vendorId, dev.deviceId);
-    if (chip === null) continue;
+  for (const address of devices.addresses()) {
+    const ids = devices.ids(address);
+    const chip = atlanticChip(ids.vendorId, ids.deviceId);
+    const dev = chip === null ? undefined : devices.get(address);
+    if (chip === null || dev === undefined) continue;
     const a = buildAdapter(dev, chip, topology, nets, module, iommu, groupType);
     if (a.thunderbolt) carrying.add(a.thunderbolt.device);
     adapters.push(a);

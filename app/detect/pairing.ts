@@ -7,14 +7,14 @@
 //     candidate is a dock in front of it (the adapter is the deeper one); the number of PCIe bridges
 //     between the tunnel boundary and the NIC (two per router: upstream + downstream port) breaks ties.
 // Anything left with more than one candidate is reported as ambiguous, never picked silently.
-import type { PciDevice } from "./pci.js";
+import type { PciDevice, PciLookup } from "./pci.js";
 import { isBridge } from "./pci.js";
 import { thunderboltBridgeName, usb4RootPortName } from "./pci-names.js";
 import type { TbDomain, TbRouter } from "./thunderbolt.js";
 import { isAncestorRouter } from "./thunderbolt.js";
 
 export interface TopologyInput {
-  devices: Map<string, PciDevice>;
+  devices: PciLookup;
   domains: TbDomain[];
   routers: TbRouter[];
   /** Domain name -> PCI addresses device-linked to its NHI. */

@@ -38,14 +38,34 @@ export function isPciAddress(name: string): boolean {
 
 const PCI_DEVICES = "/sys/bus/pci/devices";
 
-export function readPciDevices(sys: SysRoot): Map<string, PciDevice> {
-  const out = new Map<string, PciDevice>();
-  for (const name of sys.list(PCI_DEVICES)) {
-    if (!isPciAddress(name)) continue;
-    const dev = readPciDevice(sys, name);
-    if (dev) out.set(name, dev);
+/** Where pairing and path building look devices up. */
+export interface PciLookup {
+  get(address: string): PciDevice | undefined;
+}
+
+/**
+ * The PCI bus, read on demand: every device's IDs are needed to find the NICs, but the full
+ * attribute set only for the NICs, the bridges above them and the Thunderbolt host interfaces.
+ * That keeps detection fast on machines with many devices and a capture small.
+ */
+export class PciBus implements PciLookup {
+  private readonly devices = new Map<string, PciDevice | null>();
+
+  constructor(private readonly sys: SysRoot) {}
+
+  addresses(): string[] {
+    return this.sys.list(PCI_DEVICES).filter(isPciAddress);
   }
-  return out;
+
+  ids(address: string): { vendorId: string | null; deviceId: string | null } {
+    const base = `${PCI_DEVICES}/${address}`;
+    return { vendorId: this.sys.readHexId(`${base}/vendor`), deviceId: this.sys.readHexId(`${base}/device`) };
+  }
+
+  get(address: string): PciDevice | undefined {
+    if (!this.devices.has(address)) this.devices.set(address, readPciDevice(this.sys, address));
+    return this.devices.get(address) ?? undefined;
+  }
 }
 
 function readPciDevice(sys: SysRoot, address: string): PciDevice | null {
