@@ -37,8 +37,11 @@ export function ev(key: string, value: string | number | boolean | null | undefi
 
 /** How a user recognises the adapter in a sentence: "QNAP QNA-T310G1S (AQC100, enp99s0)". */
 export function adapterLabel(a: Adapter): string {
+  // With an ambiguous pairing the product name may be another device's (a dock, a disk): use the chip.
+  const trusted = a.thunderbolt?.pairing !== "ambiguous";
   const name =
-    a.model ?? a.thunderbolt?.deviceName ?? (a.nic.chip ? `Aquantia ${a.nic.chip}` : "Aquantia NIC");
+    (trusted ? (a.model ?? a.thunderbolt?.deviceName) : null) ??
+    (a.nic.chip ? `Aquantia ${a.nic.chip}` : "Aquantia NIC");
   const bits = [a.nic.chip && !name.includes(a.nic.chip) ? a.nic.chip : null, a.nic.interface].filter(
     (x): x is string => Boolean(x),
   );

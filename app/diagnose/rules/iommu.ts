@@ -31,7 +31,8 @@ export function iommuOff(d: Detection): Finding[] {
     const actions = [
       ...(offOpts.length > 0
         ? [
-            `Remove ${offOpts.join(" ")} from GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then: sudo update-grub && sudo reboot`,
+            `Remove ${offOpts.join(" ")} from the kernel command line and reboot (Debian/Ubuntu: edit /etc/default/grub, then sudo update-grub)`,
+            `sudo grubby --update-kernel=ALL --remove-args="${offOpts.join(" ")}"   (Fedora)`,
           ]
         : ["Enable the IOMMU (AMD-Vi / VT-d) in the firmware (BIOS/UEFI) setup"]),
       "tenbolt driver install",
