@@ -60,6 +60,18 @@ test("detect: no adapter, pending authorization, internal card", async () => {
   );
 });
 
+test("detect: ambiguous pairing names the candidates; a dock is listed apart from the adapter", async () => {
+  const amb = await run("detect", "--root", FIXTURES + "amd-strix-ambiguous-pairing");
+  assert.match(
+    amb.out.replace(/\s+/g, " "),
+    /cannot tell which device carries it: 0-1 \(Example Storage TB3 SSD\), 1-2 \(QNAP QNA-T310G1S\)/,
+  );
+  assert.ok(!amb.out.includes("Other Thunderbolt devices"), "candidates are not 'other' devices");
+  const dock = await run("detect", "--root", FIXTURES + "amd-strix-dock-aqc113-chain");
+  assert.match(dock.out, /Thunderbolt {2}1-502 Example Adapters Ltd\. TB3 10GbE AQC113, authorized/);
+  assert.match(dock.out, /Other Thunderbolt devices[^\n]*\n {2}1-2 {2}Example Docks Inc\. TB4 Dock/);
+});
+
 test("findings are grouped critical first", async () => {
   const r = await run("detect", "--root", FIXTURES + "intel-sonnet-solo10g-iommu-off");
   const report = ReportSchema.parse(

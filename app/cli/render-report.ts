@@ -31,9 +31,23 @@ export function renderReport(report: Report, opts: RenderOptions): string {
   }
   report.adapters.forEach((a, i) => {
     lines.push(paint("bold", `Adapter ${i + 1}: ${a.model ?? a.nic.chip ?? "Aquantia NIC"}`));
-    for (const [k, v] of adapterRows(a)) lines.push(...wrap(`  ${k.padEnd(12)} `, v, width));
+    for (const [k, v] of adapterRows(a, report)) lines.push(...wrap(`  ${k.padEnd(12)} `, v, width));
     lines.push("");
   });
+
+  const carrying = new Set(
+    report.adapters.flatMap((a) =>
+      a.thunderbolt ? [a.thunderbolt.device, ...a.thunderbolt.candidates] : [],
+    ),
+  );
+  const others = report.thunderboltDevices.filter((d) => d.authorized && !carrying.has(d.device));
+  if (others.length > 0) {
+    lines.push(paint("bold", "Other Thunderbolt devices (docks, storage, ...)"));
+    for (const d of others) {
+      lines.push(`  ${d.device}  ${named(d.vendorName, d.deviceName)}, generation ${unknown(d.generation)}`);
+    }
+    lines.push("");
+  }
 
   if (report.pendingThunderbolt.length > 0) {
     lines.push(paint("bold", "Thunderbolt devices waiting for authorization (no PCIe tunnel yet)"));
@@ -72,7 +86,7 @@ const unknown = (v: unknown) => (v === null || v === undefined ? "unknown" : Str
 const named = (vendor: string | null, device: string | null) =>
   vendor === null && device === null ? "(no name)" : [vendor, device].filter(Boolean).join(" ");
 
-export function adapterRows(a: Adapter): [string, string][] {
+export function adapterRows(a: Adapter, report: Report): [string, string][] {
   const n = a.nic;
   const rows: [string, string][] = [];
   rows.push([
@@ -92,15 +106,30 @@ export function adapterRows(a: Adapter): [string, string][] {
     ]);
   }
   const tb = a.thunderbolt;
-  if (tb) {
+  if (tb && tb.pairing === "ambiguous") {
+    const names = tb.candidates.map((c) => {
+      const d = report.thunderboltDevices.find((t) => t.device === c);
+      return `${c} (${d ? named(d.vendorName, d.deviceName) : "?"})`;
+    });
+    rows.push([
+      "Thunderbolt",
+      `behind Thunderbolt/USB4; cannot tell which device carries it: ${names.join(", ")}`,
+    ]);
+  } else if (tb) {
     const link = tb.rxSpeed ? `, link ${tb.rxSpeed} x ${unknown(tb.rxLanes)} lanes` : "";
-    const pairing =
-      tb.pairing === "ambiguous" ? ` (pairing ambiguous: could be any of ${tb.candidates.join(", ")})` : "";
     rows.push([
       "Thunderbolt",
       `${tb.device} ${named(tb.vendorName, tb.deviceName)}, ${tb.authorized ? "authorized" : "NOT authorized"}, ` +
-        `generation ${unknown(tb.generation)}${link}${tb.domain ? `, ${tb.domain}` : ""}${pairing}`,
+        `generation ${unknown(tb.generation)}${link}`,
     ]);
+    const dom = report.thunderbolt.domains.find((d) => d.name === tb.domain);
+    if (dom) {
+      const prot = dom.dmaProtection === null ? "unknown" : dom.dmaProtection ? "on" : "off";
+      rows.push([
+        "TB domain",
+        `${dom.name}: security ${unknown(dom.security)}, IOMMU DMA protection ${prot}`,
+      ]);
+    }
   } else if (a.behindThunderbolt) {
     rows.push(["Thunderbolt", "behind Thunderbolt/USB4, but no matching Thunderbolt device is listed"]);
   } else {
