@@ -85,6 +85,13 @@ test("iommu-lazy-external: a Thunderbolt adapter switched to DMA-FQ", () => {
   const d = makeDetection({ adapters: [makeAdapter({ iommu: { type: "DMA-FQ", strict: false } })] });
   const [f] = findingsWith(d, "iommu-lazy-external");
   assert.equal(f?.severity, "warning");
+  assert.match(f?.detail ?? "", /switched/, "the reference path has removable bridges: switched at runtime");
+  const unmarked = makeAdapter({
+    iommu: { type: "DMA-FQ", strict: false },
+    path: makeAdapter().path.map((h) => ({ ...h, removable: false })),
+  });
+  const [g] = findingsWith(makeDetection({ adapters: [unmarked] }), "iommu-lazy-external");
+  assert.match(g?.detail ?? "", /does not\s+seem to mark this Thunderbolt port as external/);
   // Lazy mode is cheap, so the page-order advice drops to info.
   assert.equal(findingsWith(d, "rx-page-order-low")[0]?.severity, "info");
 });

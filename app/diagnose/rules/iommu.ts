@@ -76,25 +76,33 @@ export function iommuPassthrough(d: Detection): Finding[] {
 }
 
 /**
- * `iommu-lazy-external`: a Thunderbolt adapter in lazy (`DMA-FQ`) mode. Linux defaults untrusted devices to
- * strict; someone switched it, which leaves freed buffers reachable for up to ~10 ms.
+ * `iommu-lazy-external`: a Thunderbolt adapter in lazy (`DMA-FQ`) mode. Linux forces strict mode on devices
+ * it knows are external, so either the group was switched at runtime or the firmware does not mark the port
+ * as external (the adapter is then treated as a trusted internal device). Lazy mode leaves freed buffers
+ * reachable for up to ~10 ms.
  */
 export function iommuLazyExternal(d: Detection): Finding[] {
   return d.adapters.flatMap((a) => {
     if (!a.behindThunderbolt || a.iommu.type !== "DMA-FQ") return [];
+    const untrustedKnown = a.path.some((h) => h.removable === true);
+    const cause = untrustedKnown
+      ? "Its IOMMU group was switched to lazy mode (DMA-FQ) after it was plugged in."
+      : "Its IOMMU group uses lazy mode (DMA-FQ), which Linux gives to internal devices: the firmware does not " +
+        "seem to mark this Thunderbolt port as external, so Linux trusts whatever is plugged into it.";
     return [
       finding(
         "iommu-lazy-external",
         "warning",
         `${adapterLabel(a)} uses lazy IOMMU invalidation`,
-        "This Thunderbolt adapter's IOMMU group was switched to lazy mode (DMA-FQ). It is faster, but for up to " +
-          "about 10 ms after the driver releases a buffer the device can still reach it, which a malicious " +
-          "device can exploit. Linux uses strict mode for Thunderbolt devices by default; the IOMMU-safe preset " +
-          "gets the speed back in strict mode.",
+        `${cause} Lazy mode is faster, but for up to about 10 ms after the driver releases a buffer the device ` +
+          "can still reach it, which a malicious device can exploit. Thunderbolt devices should be in strict " +
+          "mode; the IOMMU-safe preset gets the speed back in strict mode.",
         {
           subject: a.nic.pciAddress,
           actions: [
-            "Unplug the adapter and plug it in again: Linux puts it back in strict mode",
+            untrustedKnown
+              ? "Unplug the adapter and plug it in again: Linux puts it back in strict mode"
+              : "Update the firmware (BIOS/UEFI) and enable Kernel DMA Protection / IOMMU in its setup",
             `tenbolt preset apply iommu-safe-performance --iface ${ifaceOf(a)}`,
           ],
           evidence: iommuEvidence(d, a),
