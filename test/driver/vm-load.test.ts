@@ -51,9 +51,9 @@ test(
         dependencies: order,
         runner: systemRunner,
       });
-      const vm = await boot(systemRunner, image.vmlinuz, initramfs, 120_000);
+      const vm = await boot(image.vmlinuz, initramfs, 120_000);
       t.diagnostic(
-        `boot with ${vm.accel}: ${vm.seconds.toFixed(1)} s, dependencies: ${names.join(" ") || "none"}`,
+        `boot with ${vm.accel}${vm.kvmFallback ? ` (${vm.kvmFallback})` : ""}: ${vm.seconds.toFixed(1)} s, dependencies: ${names.join(" ") || "none"}`,
       );
       const r = vm.report;
       const explain = `console:\n${vm.console.slice(-3000)}`;

@@ -41,6 +41,8 @@ export async function kernelImage(release: string, runner: Runner): Promise<Kern
   const tmp = join(base, "root.partial");
   rmSync(tmp, { recursive: true, force: true });
   await must(runner, "dpkg-deb", ["-x", join(base, deb), tmp]);
+  // The package does not ship modules.dep (its postinst runs depmod): generate it inside the copy.
+  await must(runner, "depmod", ["-b", tmp, "-F", join(tmp, "boot", `System.map-${release}`), release]);
   rmSync(root, { recursive: true, force: true });
   renameSync(tmp, root);
   return image;
