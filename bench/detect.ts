@@ -35,12 +35,16 @@ function stats(args: string[]): { median: number; min: number; max: number } {
 
 const fmt = (n: number) => n.toFixed(1).padStart(7);
 const base = stats(["-e", ""]);
+const cli = stats([bin, "--version"]);
 console.log(`tenbolt detect --json, whole process, median of ${RUNS} runs (target < ${TARGET_MS} ms)`);
 console.log(
   `${"case".padEnd(40)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)}  vs target  over node start-up`,
 );
 console.log(
   `${"node -e '' (start-up only)".padEnd(40)} ${fmt(base.median)} ${fmt(base.min)} ${fmt(base.max)}`,
+);
+console.log(
+  `${"tenbolt --version (CLI load only)".padEnd(40)} ${fmt(cli.median)} ${fmt(cli.min)} ${fmt(cli.max)}`,
 );
 let worst = 0;
 for (const f of fixtures) {
