@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { atlanticChip } from "./atlantic-ids.js";
 import { bootDisablesIommu, iommuBootOptions, translation, unitVendor } from "./iommu.js";
 import { modelName } from "./model.js";
+import { isPciAddress } from "./pci.js";
 import { parseLockdown, parseSecureBoot } from "./security.js";
 import { parseAuthorized, routeDepth } from "./thunderbolt.js";
 
@@ -74,4 +75,12 @@ test("model: DROM names, no doubled vendor, subsystem table, else null", () => {
     "Sonnet Solo 10G Thunderbolt 3 PCIe 10Gb Ethernet Adapter",
   );
   assert.equal(modelName(null, null, "1baa", "0001"), null);
+});
+
+test("PCI addresses, including VMD domains", () => {
+  assert.equal(isPciAddress("0000:63:00.0"), true);
+  assert.equal(isPciAddress("10000:e1:00.0"), true);
+  assert.equal(isPciAddress("0000:63:00.8"), false);
+  assert.equal(isPciAddress("pci0000:00"), false);
+  assert.equal(isPciAddress("63:00.0"), false);
 });

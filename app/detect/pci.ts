@@ -1,4 +1,5 @@
 // PCI devices from sys/bus/pci/devices: IDs, class, driver, IOMMU group, removable, link, parent.
+// Addresses are domain:bus:device.function; the domain has more than 4 digits behind Intel VMD.
 // Each entry is a relative symlink into sys/devices/pci<domain>:<bus>/...; the resolved path
 // spells out the chain of bridges above the device, which is how parents are found.
 import { posix } from "node:path";
@@ -30,7 +31,7 @@ export interface PciDevice {
   upstream: string[];
 }
 
-const BDF = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+const BDF = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 
 export function isPciAddress(name: string): boolean {
   return BDF.test(name);
