@@ -7,6 +7,9 @@ import { registerDriverBuild } from "./driver-build.js";
 import { registerSpeedtest } from "./speedtest.js";
 import { registerServe } from "./serve.js";
 import { registerHistory } from "./history.js";
+import { registerPreset } from "./preset.js";
+import { registerDriverManage } from "./driver-manage.js";
+import { registerThunderbolt } from "./thunderbolt.js";
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
@@ -17,4 +20,7 @@ export const commandModules: RegisterCommand[] = [
   registerSpeedtest,
   registerServe,
   registerHistory,
+  registerPreset,
+  registerDriverManage,
+  registerThunderbolt,
 ];
