@@ -88,7 +88,7 @@ test("uninstall plan follows the helper's record; status renders it", async () =
       "/var/lib/tenbolt/state.json",
       JSON.stringify({
         schemaVersion: 1,
-        driver: { name: "tenbolt-atlantic", version: "0.1.0+k6.12.117", kernels: [K], installedAt: "x" },
+        drivers: { [K]: { name: "tenbolt-atlantic", version: "0.1.0+k6.12.117", installedAt: "x" } },
         presets: {},
       }),
     );
@@ -99,6 +99,7 @@ test("uninstall plan follows the helper's record; status renders it", async () =
       renderDriverStatus(s),
       /installed by Tenbolt: tenbolt-atlantic\/0.1.0\+k6.12.117 for 6.12.117\+deb12-amd64/,
     );
+    assert.equal(s.missingForRunningKernel, false);
   } finally {
     rmSync(m.root, { recursive: true, force: true });
   }

@@ -83,14 +83,19 @@ export function planUninstall(root: string, runner: Runner, kernel?: string): Dr
   const sys = new System(root, runner, realClock);
   const k = kernel ?? runningKernel(sys);
   const st = readState(sys);
-  const d = st.driver;
+  const d = st.drivers[k];
   if (!d) return { kernel: k, helperArgs: ["uninstall-driver", "--kernel", k], steps: [], blocker: null };
-  const last = d.kernels.length <= 1;
+  const others = Object.entries(st.drivers).filter(([kk]) => kk !== k);
+  const lastOfPackage = !others.some(([, o]) => o.name === d.name && o.version === d.version);
   const mv = `-m ${d.name} -v ${d.version}`;
   const steps = [
-    ...(last ? [`remove ${PATHS.modprobeConf} and ${PATHS.udevRule} (backed up in the journal)`] : []),
-    `dkms remove ${mv} ${last ? "--all" : `-k ${k}`}`,
-    ...(last ? [`remove /usr/src/${d.name}-${d.version} (moved aside until the end)`] : []),
+    ...(others.length === 0
+      ? [
+          `put ${PATHS.modprobeConf} and ${PATHS.udevRule} back as they were before Tenbolt (old bytes kept in the journal)`,
+        ]
+      : []),
+    `dkms remove ${mv} ${lastOfPackage ? "--all" : `-k ${k}`}`,
+    ...(lastOfPackage ? [`remove /usr/src/${d.name}-${d.version} (moved aside until the end)`] : []),
     `depmod -a ${k}: the stock atlantic in kernel/ is found again`,
     `update-initramfs -u -k ${k} if the initramfs carries atlantic`,
     sys.kernelRelease() === k && sys.moduleLoaded()

@@ -14,7 +14,10 @@ import { helperInstalled } from "../elevation/helper-client.js";
 export interface DriverStatus {
   kernel: string | null;
   module: { loaded: boolean; patched: boolean; rxPageOrder: number | null };
-  installed: InstalledDriver | null;
+  /** Kernel release -> the package Tenbolt installed for it. */
+  installed: Record<string, InstalledDriver>;
+  /** Tenbolt's driver is installed for other kernels but not for the running one (e.g. after an upgrade). */
+  missingForRunningKernel: boolean;
   /** `dkms status` lines about Tenbolt's package, or null when dkms is not installed. */
   dkms: string[] | null;
   helperInstalled: boolean;
@@ -24,22 +27,24 @@ export interface DriverStatus {
 
 export async function driverStatus(root: string, runner: Runner): Promise<DriverStatus> {
   const sys = new System(root, runner, realClock);
-  let installed: InstalledDriver | null = null;
+  let installed: Record<string, InstalledDriver> = {};
   let presets: Record<string, string> = {};
   try {
     const st = readState(sys);
-    installed = st.driver;
+    installed = st.drivers;
     presets = Object.fromEntries(Object.entries(st.presets).map(([i, p]) => [i, p.name]));
   } catch {
-    installed = null;
+    installed = {};
   }
   let dkms: string[] | null = null;
   if (sys.hasTool("dkms")) {
     const r = await runner.run(sys.tool("dkms"), ["status", "-m", DKMS_NAME], { timeoutMs: 30_000 });
     dkms = r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "") : [];
   }
+  const kernel = sys.kernelRelease();
   return {
-    kernel: sys.kernelRelease(),
+    kernel,
+    missingForRunningKernel: kernel !== null && Object.keys(installed).length > 0 && !(kernel in installed),
     module: {
       loaded: sys.moduleLoaded(),
       patched: sys.rxPageOrder() !== null,
@@ -62,9 +67,14 @@ export function renderDriverStatus(s: DriverStatus): string {
       ? `patched (Tenbolt), rxpageorder ${s.module.rxPageOrder}`
       : "stock (no rxpageorder parameter): RX page order 0";
   lines.push(`atlantic:         ${mod}`);
+  const inst = Object.entries(s.installed);
   lines.push(
-    `installed by Tenbolt: ${s.installed ? `${s.installed.name}/${s.installed.version} for ${s.installed.kernels.join(", ")}` : "nothing"}`,
+    `installed by Tenbolt: ${inst.length ? inst.map(([k, d]) => `${d.name}/${d.version} for ${k}`).join(", ") : "nothing"}`,
   );
+  if (s.missingForRunningKernel)
+    lines.push(
+      `note:             the running kernel ${s.kernel} has no patched atlantic (kernel upgrade?): run \`tenbolt driver install\``,
+    );
   if (s.dkms !== null)
     lines.push(`dkms:             ${s.dkms.length ? s.dkms.join("; ") : "no Tenbolt package"}`);
   else lines.push("dkms:             not installed");

@@ -75,7 +75,7 @@ class World {
             "/var/lib/tenbolt/state.json",
             JSON.stringify({
               schemaVersion: 1,
-              driver: null,
+              drivers: {},
               presets: { [IF]: { name: args[1], appliedAt: "x", rxPageOrder: 3, rxRing: 512, before } },
             }),
           );

@@ -74,7 +74,7 @@ test("revert plan goes back to the recorded before-state, files byte for byte", 
     udevRule: "rule\n",
     helperState: {
       schemaVersion: 1,
-      driver: null,
+      drivers: {},
       presets: {
         enp99s0: {
           name: "iommu-safe-performance",

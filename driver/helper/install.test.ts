@@ -66,7 +66,8 @@ test("install-driver: dkms add/build/install with the override, depmod, initramf
     );
     assert.ok(m.patchedLoaded && m.carrier);
     const state = JSON.parse(m.read("/var/lib/tenbolt/state.json") as string);
-    assert.deepEqual(state.driver.kernels, [KVER]);
+    assert.deepEqual(Object.keys(state.drivers), [KVER]);
+    assert.equal(state.drivers[KVER].version, PKG.version);
     const [j] = journals(m);
     assert.equal(j?.status, "done");
     assert.equal(existsSync(m.p("/var/lib/tenbolt/backup/" + j?.id)), false, "backups dropped after success");
@@ -178,6 +179,7 @@ test("a source that is not root-owned or is writable by others is refused (exit 
 test("uninstall-driver brings back the stock module and Tenbolt-free files", async () => {
   const m = new FakeMachine();
   try {
+    m.write("/etc/modprobe.d/tenbolt.conf", "# the user's own file, there before Tenbolt\n");
     const pristine = m.snapshot(["/etc", "/usr/src"]);
     assert.equal((await helper(m, ["install-driver"])).code, 0);
     m.loadPatched(0);
@@ -190,7 +192,8 @@ test("uninstall-driver brings back the stock module and Tenbolt-free files", asy
     assert.ok(m.carrier);
     assert.equal(m.read(`/boot/initrd.img-${KVER}`), "initramfs with stock atlantic\n");
     const state = JSON.parse(m.read("/var/lib/tenbolt/state.json") as string);
-    assert.equal(state.driver, null);
+    assert.deepEqual(state.drivers, {});
+    assert.deepEqual(state.presets, {});
   } finally {
     m.cleanup();
   }
@@ -237,6 +240,28 @@ test("a run interrupted mid-way is rolled back by the next helper run", async ()
     assert.equal(m.dkmsAdded, false);
     assert.deepEqual(m.snapshot(WATCHED), before);
     assert.equal(journals(m)[0]?.status, "rolled-back");
+  } finally {
+    m.cleanup();
+  }
+});
+
+test("with the package installed for two kernels, uninstalling one keeps the other", async () => {
+  const m = new FakeMachine();
+  try {
+    const other = "6.12.118+deb12-amd64";
+    mkdirSync(m.p(`/lib/modules/${other}/build`), { recursive: true });
+    assert.equal((await helper(m, ["install-driver"])).code, 0);
+    assert.equal((await helper(m, ["install-driver", "--kernel", other])).code, 0);
+    m.calls.length = 0;
+    const r = await helper(m, ["uninstall-driver", "--kernel", other]);
+    assert.equal(r.code, 0, JSON.stringify(r.last));
+    assert.ok(programs(m).includes(`dkms remove -m ${PKG.name} -v ${PKG.version} -k ${other}`));
+    assert.ok(
+      existsSync(m.p(`/usr/src/${PKG.name}-${PKG.version}/dkms.conf`)),
+      "source kept for the other kernel",
+    );
+    const state = JSON.parse(m.read("/var/lib/tenbolt/state.json") as string);
+    assert.deepEqual(Object.keys(state.drivers), [KVER]);
   } finally {
     m.cleanup();
   }

@@ -25,20 +25,22 @@ export interface AppliedPreset {
   };
 }
 
+/** The DKMS package installed for one kernel (each kernel series has its own package version). */
 export interface InstalledDriver {
   name: string;
   version: string;
-  kernels: string[];
   installedAt: string;
 }
 
 export interface HelperState {
   schemaVersion: 1;
-  driver: InstalledDriver | null;
+  /** Kernel release -> the package installed for it. */
+  drivers: Record<string, InstalledDriver>;
+  /** Interface -> the applied preset. */
   presets: Record<string, AppliedPreset>;
 }
 
-export const EMPTY_STATE: HelperState = { schemaVersion: 1, driver: null, presets: {} };
+export const EMPTY_STATE: HelperState = { schemaVersion: 1, drivers: {}, presets: {} };
 
 export function readState(sys: System): HelperState {
   const text = sys.read(PATHS.state);
@@ -46,7 +48,7 @@ export function readState(sys: System): HelperState {
   try {
     const s = JSON.parse(text) as HelperState;
     if (s.schemaVersion !== 1) throw new Error("unknown schema");
-    return { schemaVersion: 1, driver: s.driver ?? null, presets: s.presets ?? {} };
+    return { schemaVersion: 1, drivers: s.drivers ?? {}, presets: s.presets ?? {} };
   } catch {
     throw new Error(`${PATHS.state} is not readable state; move it aside to start over`);
   }

@@ -4,13 +4,13 @@ import { readdirSync, renameSync, rmSync } from "node:fs";
 import { checkKernelRelease } from "./args.js";
 import { sourcePathProblem } from "./checks.js";
 import { HelperError, type VerbContext } from "./context.js";
-import { atomicWrite } from "./fsutil.js";
+import { atomicWrite, readIfExists, removeFile } from "./fsutil.js";
 import { carriesAtlantic, initramfsImage, regenerate } from "./initramfs.js";
 import type { Journal, UndoAction } from "./journal.js";
 import { reloadAtlantic } from "./module-reload.js";
 import { PATHS } from "./paths.js";
 import { keyState, MOK_EXPLANATION, readSigningState } from "./secureboot.js";
-import { readState, stateText, type HelperState } from "./state.js";
+import { readState, stateText, type FileBefore, type HelperState } from "./state.js";
 import type { System } from "./system.js";
 import { HELPER_VERSION } from "./version.js";
 import { DKMS_NAME } from "./dkms-source.js";
@@ -172,32 +172,61 @@ export async function installDriver(
       `atlantic not reloaded (${kernel === running ? "not loaded now" : `${kernel} is not the running kernel`}): the patched module loads at its next load`,
     );
 
-  const kernels =
-    state.driver && state.driver.name === pkg.name && state.driver.version === pkg.version
-      ? state.driver.kernels
-      : [];
   await recordState(ctx, j, {
     ...state,
-    driver: {
-      name: pkg.name,
-      version: pkg.version,
-      kernels: [...new Set([...kernels, kernel])].sort(),
-      installedAt: new Date(sys.clock.now()).toISOString(),
+    drivers: {
+      ...state.drivers,
+      [kernel]: {
+        name: pkg.name,
+        version: pkg.version,
+        installedAt: new Date(sys.clock.now()).toISOString(),
+      },
     },
   });
   return { name: pkg.name, version: pkg.version, kernel };
 }
 
+/** Tenbolt's files as they were before its first preset (or absent), for the last uninstall. */
+function filesBeforeTenbolt(state: HelperState): { modprobeConf: FileBefore; udevRule: FileBefore } {
+  const first = Object.values(state.presets).sort((a, b) => a.appliedAt.localeCompare(b.appliedAt))[0];
+  const absent: FileBefore = { content: null, mode: null };
+  return first ? first.before : { modprobeConf: absent, udevRule: absent };
+}
+
+async function restoreFile(
+  j: Journal,
+  sys: System,
+  name: string,
+  path: string,
+  f: FileBefore,
+): Promise<void> {
+  const want = f.content === null ? null : Buffer.from(f.content, "base64");
+  const have = readIfExists(sys.path(path));
+  if (want === null ? have === null : have !== null && have.equals(want)) return;
+  await j.step(
+    name,
+    want === null ? `remove ${path}` : `restore ${path} as it was before Tenbolt`,
+    [j.fileUndo(path)],
+    () => {
+      if (want === null) removeFile(sys.path(path));
+      else atomicWrite(sys.path(path), want, f.mode ?? 0o644);
+    },
+  );
+}
+
 export async function uninstallDriver(ctx: VerbContext, j: Journal, opts: { kernel?: string }) {
   const { sys } = ctx;
   const state = readState(sys);
-  const driver = state.driver;
-  if (driver === null) {
-    j.note("no Tenbolt driver recorded: nothing to uninstall");
-    return { removed: false };
-  }
   const { kernel, running } = targetKernel(sys, opts.kernel);
-  const last = driver.kernels.length === 0 || (driver.kernels.length === 1 && driver.kernels[0] === kernel);
+  const driver = state.drivers[kernel];
+  if (!driver) {
+    j.note(`no Tenbolt driver recorded for ${kernel}: nothing to uninstall`);
+    return { removed: false, kernel };
+  }
+  const others = Object.entries(state.drivers).filter(([k]) => k !== kernel);
+  // The package (one per kernel series) is removed entirely when no other kernel uses it.
+  const lastOfPackage = !others.some(([, d]) => d.name === driver.name && d.version === driver.version);
+  const lastOverall = others.length === 0;
   const mv = ["-m", driver.name, "-v", driver.version];
   const reinstall: UndoAction[] = [
     { kind: "run", tool: "dkms", args: ["add", ...mv], bestEffort: true },
@@ -209,25 +238,20 @@ export async function uninstallDriver(ctx: VerbContext, j: Journal, opts: { kern
     },
   ];
 
-  if (last && sys.exists(PATHS.modprobeConf))
-    await j.step(
-      "remove-modprobe-conf",
-      `remove ${PATHS.modprobeConf} (the stock atlantic has no rxpageorder)`,
-      [j.fileUndo(PATHS.modprobeConf)],
-      () => rmSync(sys.path(PATHS.modprobeConf), { force: true }),
-    );
-  if (last && sys.exists(PATHS.udevRule))
-    await j.step("remove-udev-rule", `remove ${PATHS.udevRule}`, [j.fileUndo(PATHS.udevRule)], () =>
-      rmSync(sys.path(PATHS.udevRule), { force: true }),
-    );
+  if (lastOverall) {
+    // The stock atlantic has no rxpageorder: Tenbolt's files go back to how they were before it.
+    const before = filesBeforeTenbolt(state);
+    await restoreFile(j, sys, "modprobe-conf", PATHS.modprobeConf, before.modprobeConf);
+    await restoreFile(j, sys, "udev-rule", PATHS.udevRule, before.udevRule);
+  }
   await j.step(
     "dkms-remove",
-    `dkms remove ${driver.name}/${driver.version} ${last ? "--all" : `-k ${kernel}`}`,
-    [...reinstall],
-    () => sys.run("dkms", ["remove", ...mv, ...(last ? ["--all"] : ["-k", kernel])]),
+    `dkms remove ${driver.name}/${driver.version} ${lastOfPackage ? "--all" : `-k ${kernel}`}`,
+    reinstall,
+    () => sys.run("dkms", ["remove", ...mv, ...(lastOfPackage ? ["--all"] : ["-k", kernel])]),
   );
   const srcDir = `${PATHS.srcDir}/${driver.name}-${driver.version}`;
-  if (last && sys.exists(srcDir)) {
+  if (lastOfPackage && sys.exists(srcDir)) {
     // Moved aside in the same directory (same file system), deleted only once everything worked.
     const aside = `${PATHS.srcDir}/.tenbolt-removed-${j.record.id}`;
     await j.step(
@@ -243,11 +267,7 @@ export async function uninstallDriver(ctx: VerbContext, j: Journal, opts: { kern
   );
   await initramfsStep(ctx, j, kernel);
   if (kernel === running && sys.moduleLoaded()) await reloadAtlantic(ctx, j, { patched: false });
-  const kernels = driver.kernels.filter((k) => k !== kernel);
-  await recordState(ctx, j, {
-    ...state,
-    driver: last ? null : { ...driver, kernels },
-    presets: last ? {} : state.presets,
-  });
+  const drivers = Object.fromEntries(others);
+  await recordState(ctx, j, { ...state, drivers, presets: lastOverall ? {} : state.presets });
   return { removed: true, kernel };
 }
