@@ -9,8 +9,11 @@ import { randomFillSync } from "node:crypto";
 export const WRITE_CHUNK = 1024 * 1024;
 /** Chunks written back to back before yielding to the event loop. */
 const YIELD_EVERY = 4;
-/** Reused receive buffer size. */
-export const READ_BUFFER = 1024 * 1024;
+/**
+ * Reused receive buffer size. Measured on loopback against iperf3 -R: 128 KiB reads ran about
+ * twice as fast as 1 MiB reads (the buffer stays in cache; the window opens sooner).
+ */
+export const READ_BUFFER = 128 * 1024;
 
 /** A payload buffer of whole blocks (>= 1 MiB), random bytes like iperf3's default. */
 export function makePayload(blockLen: number): Buffer {
