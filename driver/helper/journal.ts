@@ -1,6 +1,7 @@
 // The helper's journal: before a step changes anything, the way to undo it is written to
 // /var/lib/tenbolt/journal/<id>.json (atomically, fsynced). When a step fails, every started step is
 // undone in reverse order, and the link or module is put back last, once the files are back.
+import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { atomicCopy, atomicWrite, ensureDir, fileMode, removeFile } from "./fsutil.js";
 import { PATHS, type ToolName } from "./paths.js";
@@ -75,7 +76,8 @@ export class Journal {
 
   static begin(sys: System, verb: string, args: string[], emit: Emit, carrierTimeoutMs = CARRIER_TIMEOUT_MS) {
     const when = new Date(sys.clock.now());
-    const id = `${when.toISOString().replace(/[:.]/g, "-")}-${verb}-${process.pid}`;
+    // Time first so names sort by start; a random tail keeps two runs in the same millisecond apart.
+    const id = `${when.toISOString().replace(/[:.]/g, "-")}-${verb}-${randomBytes(3).toString("hex")}`;
     const j = new Journal(
       sys,
       { id, verb, args, startedAt: when.toISOString(), status: "running", steps: [], log: [] },
@@ -94,9 +96,16 @@ export class Journal {
     } catch {
       return [];
     }
-    return names
-      .sort()
-      .map((n) => JSON.parse(readFileSync(sys.path(`${PATHS.journalDir}/${n}`), "utf8")) as JournalRecord)
+    const records: JournalRecord[] = [];
+    for (const n of names.sort()) {
+      try {
+        records.push(JSON.parse(readFileSync(sys.path(`${PATHS.journalDir}/${n}`), "utf8")) as JournalRecord);
+      } catch {
+        // Written atomically, so unreadable means damaged by something else: leave it for a human.
+        emit({ event: "warning", message: `unreadable journal ${PATHS.journalDir}/${n} skipped` });
+      }
+    }
+    return records
       .filter((r) => r.status === "running")
       .map((r) => new Journal(sys, r, emit, carrierTimeoutMs));
   }
