@@ -2,7 +2,7 @@
 // returns the Detection report. Never writes; a missing or unreadable file makes that one value null.
 import { SysRoot, type AccessTrace } from "../sysfs/root.js";
 import type { Adapter, Detection, PciHop, ThunderboltDevice } from "./report.js";
-import { atlanticChip, PCI_VENDOR_NAMES } from "./atlantic-ids.js";
+import { atlanticChip, PCI_VENDOR_NAMES, type AtlanticChip } from "./atlantic-ids.js";
 import { deviceLinkedPci } from "./devlinks.js";
 import { readAtlanticModule, type AtlanticModule } from "./driver.js";
 import { readGroupType, readIommu, translation, type IommuState } from "./iommu.js";
@@ -43,7 +43,7 @@ export function detect(root = "/", trace?: AccessTrace): Detection {
     const chip = atlanticChip(ids.vendorId, ids.deviceId);
     const dev = chip === null ? undefined : devices.get(address);
     if (chip === null || dev === undefined) continue;
-    const a = buildAdapter(dev, chip, topology, nets, module, iommu, groupType);
+    const a = buildAdapter(dev, chip, { topology, nets, module, iommu, groupType });
     if (a.thunderbolt) carrying.add(a.thunderbolt.device);
     adapters.push(a);
   }
@@ -85,15 +85,17 @@ function toDevice(r: TbRouter, authorized: boolean): ThunderboltDevice {
   };
 }
 
-function buildAdapter(
-  dev: PciDevice,
-  chip: NonNullable<ReturnType<typeof atlanticChip>>,
-  topology: TopologyInput,
-  nets: NetInterface[],
-  module: AtlanticModule,
-  iommu: IommuState,
-  groupType: (g: number) => string | null,
-): Adapter {
+/** What every adapter is looked up in: read once per detection. */
+interface Machine {
+  topology: TopologyInput;
+  nets: NetInterface[];
+  module: AtlanticModule;
+  iommu: IommuState;
+  groupType: (g: number) => string | null;
+}
+
+function buildAdapter(dev: PciDevice, chip: AtlanticChip, m: Machine): Adapter {
+  const { topology, nets, module, iommu, groupType } = m;
   const view = tunnelView(dev, topology);
   const net = nets.find((n) => n.devicePath === dev.path) ?? null;
   const type = dev.iommuGroup === null ? null : groupType(dev.iommuGroup);
