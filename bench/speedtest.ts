@@ -19,7 +19,10 @@ let seq = 0;
 
 interface Sample {
   gbps: number;
+  /** Whole process, start to exit (GNU time). */
   cpuSeconds: number;
+  /** During the test only, % of one core, as the tool itself reports it (iperf3's cpu_util). */
+  testCpuPercent: number;
 }
 
 interface Link {
@@ -88,15 +91,20 @@ async function runClientTool(
   await srv.done();
   if (r.code !== 0) throw new Error(`${kind} client failed: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
   let bps: number;
-  if (kind === "iperf3") bps = parseIperf3Json(r.stdout).receivedBitsPerSecond;
-  else {
+  let testCpu: number;
+  if (kind === "iperf3") {
+    bps = parseIperf3Json(r.stdout).receivedBitsPerSecond;
+    testCpu = iperf3Cpu(r.stdout).host;
+  } else {
     const j = JSON.parse(r.stdout) as {
       received: { bitsPerSecond: number };
       lines: { receiver: { bitsPerSecond: number } }[];
+      cpu: { total: number };
     };
     bps = reverse ? j.received.bitsPerSecond : (j.lines[0]?.receiver.bitsPerSecond ?? 0);
+    testCpu = j.cpu.total;
   }
-  return { gbps: bps / 1e9, cpuSeconds: t.cpu() };
+  return { gbps: bps / 1e9, cpuSeconds: t.cpu(), testCpuPercent: testCpu };
 }
 
 async function runServerTool(
@@ -121,7 +129,24 @@ async function runServerTool(
   const cpu = await srv.done();
   const end = parseIperf3Json(r.stdout);
   if (end.error) throw new Error(`iperf3 client against ${kind} server failed: ${end.error}`);
-  return { gbps: end.receivedBitsPerSecond / 1e9, cpuSeconds: cpu };
+  return {
+    gbps: end.receivedBitsPerSecond / 1e9,
+    cpuSeconds: cpu,
+    testCpuPercent: iperf3Cpu(r.stdout).remote,
+  };
+}
+
+/** iperf3 -J's cpu_utilization_percent: its own (host) and the server's as reported (remote). */
+function iperf3Cpu(text: string): { host: number; remote: number } {
+  try {
+    const j = JSON.parse(text) as {
+      end?: { cpu_utilization_percent?: { host_total?: number; remote_total?: number } };
+    };
+    const c = j.end?.cpu_utilization_percent;
+    return { host: c?.host_total ?? NaN, remote: c?.remote_total ?? NaN };
+  } catch {
+    return { host: NaN, remote: NaN };
+  }
 }
 
 const median = (xs: number[]) => {
@@ -164,16 +189,19 @@ async function scenario(
 
 function report(rows: Row[]): string {
   const lines = [
-    `Tenbolt vs iperf3 ${SECONDS} s tests, ${RUNS} runs each, medians (rate: receiver's measurement; CPU: process user+sys)`,
+    `Tenbolt vs iperf3 ${SECONDS} s tests, ${RUNS} runs each, medians (rate: receiver's measurement; CPU s: whole`,
+    "process user+sys incl. start-up and children; CPU % in test: the tool's own cpu_util over the test, % of one core)",
     "",
-    "| link | test | iperf3 Gbit/s | Tenbolt Gbit/s | rate ratio (target) | iperf3 CPU s | Tenbolt CPU s | CPU ratio (target) |",
-    "|---|---|---:|---:|---:|---:|---:|---:|",
+    "| link | test | iperf3 Gbit/s | Tenbolt Gbit/s | rate ratio (target) | iperf3 CPU s | Tenbolt CPU s | CPU ratio (target) | CPU % in test iperf3 / Tenbolt |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     const ig = median(r.iperf3.map((s) => s.gbps));
     const tg = median(r.tenbolt.map((s) => s.gbps));
     const ic = median(r.iperf3.map((s) => s.cpuSeconds));
     const tc = median(r.tenbolt.map((s) => s.cpuSeconds));
+    const ip = median(r.iperf3.map((s) => s.testCpuPercent));
+    const tp = median(r.tenbolt.map((s) => s.testCpuPercent));
     const rr = tg / ig;
     const cr = tc / ic;
     const rateOk = rr >= r.rateTarget ? "ok" : "MISS";
@@ -182,7 +210,7 @@ function report(rows: Row[]): string {
         ? `${cr.toFixed(2)}`
         : `${cr.toFixed(2)} (<= ${r.cpuTarget}) ${cr <= r.cpuTarget ? "ok" : "MISS"}`;
     lines.push(
-      `| ${r.link} | ${r.test} | ${ig.toFixed(2)} | ${tg.toFixed(2)} | ${rr.toFixed(3)} (>= ${r.rateTarget}) ${rateOk} | ${ic.toFixed(2)} | ${tc.toFixed(2)} | ${cpuCell} |`,
+      `| ${r.link} | ${r.test} | ${ig.toFixed(2)} | ${tg.toFixed(2)} | ${rr.toFixed(3)} (>= ${r.rateTarget}) ${rateOk} | ${ic.toFixed(2)} | ${tc.toFixed(2)} | ${cpuCell} | ${ip.toFixed(0)} / ${tp.toFixed(0)} |`,
     );
   }
   return lines.join("\n") + "\n";

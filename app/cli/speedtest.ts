@@ -72,6 +72,7 @@ export const registerSpeedtest: RegisterCommand = (program, io) => {
       process.once("SIGINT", onSigint);
       process.once("SIGTERM", onSigint);
       const live = !o.json;
+      let testIface: string | null = null;
       try {
         const result = await runClient({
           ...spec,
@@ -81,8 +82,9 @@ export const registerSpeedtest: RegisterCommand = (program, io) => {
           signal: abort.signal,
           runner: systemRunner,
           sampleCounters: (local) => {
+            testIface = interfaceFor(host, local);
             const sampler = counters.startCounterSampling({
-              iface: interfaceFor(host, local),
+              iface: testIface,
               runner: systemRunner,
             });
             return () => sampler.stop();
@@ -97,8 +99,9 @@ export const registerSpeedtest: RegisterCommand = (program, io) => {
           },
         });
         if (live && io.isTty) io.out("\n");
-        if (o.save) await saveToHistory(result, io.err);
+        const saved = o.save ? await saveToHistory(result, testIface, io.err) : null;
         io.out(o.json ? JSON.stringify(result, null, 2) + "\n" : formatSummary(result));
+        if (saved && !o.json) io.out(`saved to history as ${saved} (tenbolt history)\n`);
       } finally {
         if (live && io.isTty) io.out("\r\x1b[K");
         process.removeListener("SIGINT", onSigint);
@@ -107,11 +110,34 @@ export const registerSpeedtest: RegisterCommand = (program, io) => {
     });
 };
 
-/** History integration (app/history/store.ts). A failed save is reported, the result still printed. */
+/**
+ * Saves the result with the machine state at the time (adapter, driver, page order, preset). A failed
+ * save is reported on stderr as one line; the result is still printed. Returns the entry id.
+ */
 async function saveToHistory(
   result: import("../speedtest/result.js").SpeedtestResult,
+  iface: string | null,
   err: (t: string) => void,
-) {
-  void result;
-  void err;
+): Promise<string | null> {
+  const [{ saveResult, historyContext }, { detectReport }, { readUserState }, { describeError }] =
+    await Promise.all([
+      import("../history/index.js"),
+      import("../detect/full-report.js"),
+      import("../presets/user-state.js"),
+      import("../errors.js"),
+    ]);
+  let detection: ReturnType<typeof detectReport> | null = null;
+  try {
+    detection = detectReport("/");
+  } catch {
+    detection = null; // no detection: the context says so (nulls)
+  }
+  const preset = iface ? (readUserState().interfaces[iface]?.preset ?? null) : null;
+  try {
+    return saveResult({ result, context: historyContext(detection, preset, iface) }).id;
+  } catch (e) {
+    const d = describeError(e);
+    err(`tenbolt: result not saved: ${d.message}\n`);
+    return null;
+  }
 }
