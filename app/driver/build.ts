@@ -80,6 +80,17 @@ export function buildPlan(
   ];
 }
 
+/**
+ * Same series is required; a different patch level builds too, but the closer the better. Debian 6.1
+ * releases ("6.1.0-56-amd64") carry an ABI number, not the patch level, so they get no note.
+ */
+export function patchLevelNote(kernelRelease: string, sourceSublevel: number): string | null {
+  const m = /^\d+\.\d+\.(\d+)/.exec(kernelRelease);
+  const sub = m ? Number(m[1]) : 0;
+  if (sub === 0 || sub === sourceSublevel) return null;
+  return `note: the source is patch level ${sourceSublevel}, the kernel ${sub}; same series, so it builds, but the source of the kernel's own release is the closest match`;
+}
+
 function lastLines(text: string, n: number): string {
   return text.trim().split("\n").slice(-n).join(" | ");
 }
@@ -119,6 +130,8 @@ export async function buildAtlantic(o: BuildOptions): Promise<BuildResult | null
       throw e;
     }
     const t1 = now();
+    const note = patchLevelNote(o.kernelRelease, pkg.sourceVersion.sublevel);
+    if (note) o.progress(note);
     const moduleDir = join(pkg.dir, DKMS_SRC_SUBDIR);
     o.progress(`patched Linux ${versionText(pkg.sourceVersion)} atlantic; compiling (make -j${jobs})`);
     const args = makeArgs(headers, moduleDir, jobs);

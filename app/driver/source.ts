@@ -40,10 +40,10 @@ function mismatch(what: string, release: string, series: KernelSeries): UserErro
 }
 
 /** A tree directory: must hold atlantic and a Makefile of the kernel's series. */
-function treeSource(path: string, release: string, series: KernelSeries): AtlanticSource {
-  const makefile = join(path, "Makefile");
+function treeSource(path: string, release: string, series: KernelSeries, root: string): AtlanticSource {
+  const makefile = join(root, path, "Makefile");
   const version = existsSync(makefile) ? parseMakefileVersion(readFileSync(makefile, "utf8")) : null;
-  if (!version || !existsSync(join(path, ATLANTIC_SUBDIR)))
+  if (!version || !existsSync(join(root, path, ATLANTIC_SUBDIR)))
     throw new UserError(
       `${path} is not a kernel source tree (no versioned Makefile or no ${ATLANTIC_SUBDIR})`,
       "give the top directory of a kernel tree, or a tarball such as /usr/src/linux-source-6.12.tar.xz",
@@ -68,7 +68,7 @@ export function findAtlanticSource(release: string, given?: string, root = "/"):
     const st = statSync(join(root, given), { throwIfNoEntry: false });
     if (!st)
       throw new UserError(`${given} does not exist`, "give a kernel source tree or tarball with --source");
-    if (st.isDirectory()) return treeSource(given, release, series);
+    if (st.isDirectory()) return treeSource(given, release, series, root);
     if (!TARBALL.test(given))
       throw new UserError(
         `${given} is neither a directory nor a .tar/.tar.xz/.tar.gz/.tar.bz2/.tar.zst file`,
@@ -76,7 +76,7 @@ export function findAtlanticSource(release: string, given?: string, root = "/"):
     return tarballSource(given, release, series);
   }
   const base = `/usr/src/${sourcePackage(series)}`;
-  if (existsSync(join(root, base, "Makefile"))) return treeSource(base, release, series);
+  if (existsSync(join(root, base, "Makefile"))) return treeSource(base, release, series, root);
   for (const ext of [".tar.xz", ".tar.bz2", ".tar.gz", ".tar.zst", ".tar"]) {
     if (existsSync(join(root, base + ext))) return tarballSource(base + ext, release, series);
   }

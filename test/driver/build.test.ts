@@ -27,13 +27,14 @@ for (const series of SERIES) {
   test(
     `tenbolt driver build: Linux ${series} source -> atlantic.ko with rxpageorder`,
     { skip: skipUnless(reqs) },
-    async () => {
+    async (t) => {
       check(reqs);
       const release = kernel as string;
       const out = mkdtempSync(join(tmpdir(), "tenbolt-build-test-"));
       try {
         const r = await buildWithCli(release, sourceTarball(series), out);
         assert.equal(r.code, 0, r.err);
+        t.diagnostic(r.out.trim().split("\n").pop() ?? ""); // timings of prepare and compile
         assert.match(r.out, new RegExp(`patched Linux ${series.replace(".", "\\.")}\\.\\d+ atlantic`));
         const ko = join(out, "atlantic.ko");
         const parm = await systemRunner.run("modinfo", ["-F", "parm", ko]);

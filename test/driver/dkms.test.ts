@@ -4,7 +4,7 @@
 // Also the upgrade strategy: `dkms autoinstall` for the kernel skips the package and succeeds.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemRunner, type RunResult } from "../../app/system/runner.js";
@@ -43,7 +43,9 @@ for (const series of SERIES) {
       };
       const dkms = (args: string[]): Promise<RunResult> =>
         systemRunner.run("dkms", [...args, ...trees], { env, timeoutMs: 15 * 60_000 });
+      mkdirSync(join(scratch, "var/lib/dkms"), { recursive: true });
       let mv = "";
+      let removed = false;
       try {
         const pkg = await prepareDkmsSource({
           source: sourceTarball(series),
@@ -80,11 +82,13 @@ for (const series of SERIES) {
         const signer = await systemRunner.run("modinfo", ["-F", "signer", join(moduleDir, ko)]);
         assert.equal(signer.stdout.trim(), "DKMS module signing key", "dkms signed it with the scratch key");
         assert.equal(existsSync(join(scratch, "mok.key")), true);
+
+        const rm = await dkms(["remove", mv, "--all"]);
+        assert.equal(rm.code, 0, rm.stdout + rm.stderr);
+        removed = true;
+        assert.equal(existsSync(join(scratch, "var/lib/dkms", pkg.name, pkg.version)), false);
       } finally {
-        if (mv) {
-          const rm = await dkms(["remove", mv, "--all"]);
-          assert.equal(rm.code, 0, rm.stdout + rm.stderr);
-        }
+        if (mv && !removed) await dkms(["remove", mv, "--all"]); // best effort after a failure
         rmSync(scratch, { recursive: true, force: true });
       }
     },
