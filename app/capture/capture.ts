@@ -24,18 +24,13 @@ export interface CaptureResult {
   detection: Detection;
 }
 
-/** Refuses to write into an existing non-empty directory or over a file: nothing of the user's is touched. */
-export function prepareOut(out: string): void {
+/** Refuses an existing non-empty directory or a file: capture never touches anything of the user's. */
+export function checkOut(out: string): void {
   let st;
   try {
     st = lstatSync(out);
   } catch {
-    try {
-      mkdirSync(out, { recursive: true });
-    } catch (e) {
-      throw new UserError(`cannot create ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-    return;
+    return; // does not exist yet: created after detection succeeded
   }
   if (!st.isDirectory())
     throw new UsageError(`--out ${out} exists and is not a directory`, "name a new folder");
@@ -47,10 +42,19 @@ export function prepareOut(out: string): void {
   }
 }
 
+function createOut(out: string): void {
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 export function capture(root: string, out: string): CaptureResult {
+  checkOut(out);
   const trace = newTrace();
   const detection = detect(root, trace); // validates root first
-  prepareOut(out);
+  createOut(out);
   const counts = copyTrace(root, trace, out);
   return { out, ...counts, detection };
 }

@@ -22,6 +22,13 @@ export function unitVendor(name: string): IommuVendor | null {
   return null;
 }
 
+/** Units not named ivhdN/dmarN still carry their driver's attribute group (amd-iommu/, intel-iommu/). */
+function vendorByType(sys: SysRoot, unit: string): IommuVendor | null {
+  if (sys.isDirectory(`${unit}/amd-iommu`)) return "amd";
+  if (sys.isDirectory(`${unit}/intel-iommu`)) return "intel";
+  return null;
+}
+
 /** IOMMU-related options on a kernel command line, verbatim, in order. */
 export function iommuBootOptions(cmdline: string | null): string[] {
   if (cmdline === null) return [];
@@ -47,7 +54,7 @@ export function readIommu(sys: SysRoot, cmdline: string | null): IommuState {
   const units = sys
     .list(CLASS_IOMMU)
     .filter((name) => sys.readLink(`${CLASS_IOMMU}/${name}`) !== null || sys.exists(`${CLASS_IOMMU}/${name}`))
-    .map((name) => ({ name, vendor: unitVendor(name) }));
+    .map((name) => ({ name, vendor: unitVendor(name) ?? vendorByType(sys, `${CLASS_IOMMU}/${name}`) }));
   const anyGroup = () =>
     sys
       .list(GROUPS)

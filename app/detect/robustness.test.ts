@@ -156,3 +156,14 @@ test("an empty sysfs gives an empty report, not an error", (t) => {
   assert.equal(d.iommu.enabled, null);
   assert.equal(d.security.secureBoot, null);
 });
+
+test("an IOMMU unit with an unusual name is recognised by its attribute group", (t) => {
+  const root = copyOf("desktop-aqc113-pcie", t);
+  unlinkSync(join(root, "sys/class/iommu/ivhd0"));
+  mkdirSync(join(root, "sys/devices/virtual/iommu/iommu7/amd-iommu"), { recursive: true });
+  writeFileSync(join(root, "sys/devices/virtual/iommu/iommu7/amd-iommu/cap"), "0x0\n");
+  symlinkSync("../../devices/virtual/iommu/iommu7", join(root, "sys/class/iommu/iommu7"));
+  const d = detect(root);
+  assert.deepEqual(d.iommu.units, [{ name: "iommu7", vendor: "amd" }]);
+  assert.equal(d.iommu.vendor, "amd");
+});
