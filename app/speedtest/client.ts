@@ -230,7 +230,7 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
     });
     const connected = await withAbort(
       pool.connectAll({
-        host: opts.host,
+        host: dataHost(opts.host, socket.remoteAddress),
         port: opts.port,
         localAddress: opts.bindAddress,
         cookie,
@@ -356,6 +356,16 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
 }
 
 export type { ResultsJson, StreamSlot };
+
+/**
+ * Data connections go to the address the control connection reached, so a name with several
+ * addresses (IPv4 and IPv6) cannot send them elsewhere. Link-local addresses keep the typed form,
+ * which carries the %scope that remoteAddress lacks.
+ */
+export function dataHost(typed: string, remote: string | undefined): string {
+  if (!remote || /^fe80:/i.test(remote)) return typed;
+  return remote;
+}
 
 /** Rejects with the abort reason as soon as the signal fires. */
 function withAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
