@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -289,3 +290,9 @@ test(
     }
   },
 );
+
+test("a driver source with a symlink in it is refused before patching", async () => {
+  const tree = makeTree();
+  symlinkSync("/etc/passwd", join(tree, ATLANTIC_SUBDIR, "aq_hw.h"));
+  await assertRefused(tree, base.kernelRelease, /contains aq_hw\.h, which is not a regular file/);
+});

@@ -186,6 +186,17 @@ async function stageTree(source: string, staging: string, runner: HelperRunner):
   return top;
 }
 
+/**
+ * The staged driver may contain only directories and regular files: a symlink or device node from a
+ * crafted tarball must not lead the root helper's patch or dkms build anywhere else.
+ */
+export function unsafeEntry(dir: string): string | null {
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() && !e.isDirectory()) return join(e.parentPath, e.name);
+  }
+  return null;
+}
+
 /** Fails unless the tree's Makefile version is of the kernel's series. */
 export function checkSourceFits(makefile: string, kernelRelease: string, source: string): SourceVersion {
   const series = kernelSeries(kernelRelease);
@@ -224,6 +235,12 @@ export async function prepareDkmsSource(opts: PrepareOptions): Promise<DkmsPacka
       opts.source,
     );
     const atlantic = join(tree, ATLANTIC_SUBDIR);
+    const odd = unsafeEntry(atlantic);
+    if (odd)
+      throw new SourceRefused(
+        `${opts.source}: the driver source contains ${odd.slice(atlantic.length + 1)}, which is not a regular file`,
+        "use an unmodified kernel source tree or tarball",
+      );
     const patchFile = opts.patchFile ?? defaultPatchFile();
     await applyRxPageOrderPatch(atlantic, opts.runner, patchFile);
 

@@ -30,6 +30,9 @@ export function qemuArgs(vmlinuz: string, initramfs: string, accel: Accel): stri
     "1",
     "-nographic",
     "-no-reboot",
+    // No network card: the module only has to register its PCI driver.
+    "-nic",
+    "none",
     "-kernel",
     vmlinuz,
     "-initrd",
