@@ -63,39 +63,39 @@ export class SysRoot {
    * a component is missing or the link chain is too long. The last component need not exist.
    */
   resolve(p: string): string | null {
-    const pending = posix
-      .normalize("/" + p)
-      .split("/")
-      .filter(Boolean);
-    const done: string[] = [];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.shift() as string;
-      if (part === ".") continue;
-      if (part === "..") {
-        done.pop();
-        continue;
-      }
-      const candidate = "/" + [...done, part].join("/");
+    return this.walk(posix.normalize("/" + p), false, 0);
+  }
+
+  /** Canonical results by input path; directories repeat across attributes, so most lookups hit. */
+  private readonly walked = new Map<string, string | null>();
+
+  /**
+   * `norm` is normalized and absolute. The parent is resolved first (it must exist), then the last
+   * component: a symlink target is joined to the canonical parent, so ".." in it is physical, and
+   * normalizing an absolute path cannot climb above the root.
+   */
+  private walk(norm: string, mustExist: boolean, hops: number): string | null {
+    if (norm === "/") return "/";
+    const key = (mustExist ? "d" : "f") + norm;
+    const hit = this.walked.get(key);
+    if (hit !== undefined) return hit;
+    const parent = this.walk(posix.dirname(norm), true, hops);
+    let out: string | null = null;
+    if (parent !== null) {
+      const candidate = posix.join(parent, posix.basename(norm));
       const entry = this.entry(candidate);
-      if (entry === MISSING) {
-        // Missing: keep the name so callers can report it, but only for the last component.
-        if (pending.length > 0) return null;
-        done.push(part);
-        continue;
+      if (entry === MISSING) out = mustExist ? null : candidate;
+      else if (entry === PLAIN) out = candidate;
+      else if (hops < MAX_LINK_HOPS) {
+        this.trace?.links.set(candidate, entry);
+        const next = entry.startsWith("/")
+          ? posix.normalize(entry)
+          : posix.normalize(posix.join(parent, entry));
+        out = this.walk(next, mustExist, hops + 1);
       }
-      if (entry !== PLAIN) {
-        if (++hops > MAX_LINK_HOPS) return null;
-        const target = entry;
-        this.trace?.links.set(candidate, target);
-        const targetParts = target.split("/").filter(Boolean);
-        if (target.startsWith("/")) done.length = 0;
-        pending.unshift(...targetParts);
-        continue;
-      }
-      done.push(part);
     }
-    return "/" + done.join("/");
+    this.walked.set(key, out);
+    return out;
   }
 
   /** The raw target of a symlink (as `readlink` prints it), or null. */
