@@ -2,7 +2,17 @@
 // symlinks are resolved component by component inside the root, absolute targets are re-rooted,
 // and ".." stops at the root. Every read is optionally recorded so that `tenbolt capture` can copy
 // exactly what detection looked at.
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+} from "node:fs";
 import { join, posix } from "node:path";
 
 /** What a reader touched, in root-relative absolute form ("/sys/..."). */
@@ -122,14 +132,19 @@ export class SysRoot {
   readBytes(p: string): Buffer | null {
     const real = this.resolve(p);
     if (real === null) return null;
+    let fd: number | null = null;
     try {
-      // Only regular files: a FIFO or device node in a foreign tree would block or stream forever.
-      if (!statSync(this.hostPath(real)).isFile()) return null;
-      const buf = readFileSync(this.hostPath(real));
+      // Non-blocking open and only regular files: a FIFO or device node in a foreign tree would
+      // otherwise block or stream forever.
+      fd = openSync(this.hostPath(real), constants.O_RDONLY | constants.O_NONBLOCK);
+      if (!fstatSync(fd).isFile()) return null;
+      const buf = readFileSync(fd);
       this.trace?.files.add(real);
       return buf.subarray(0, MAX_READ_BYTES);
     } catch {
       return null;
+    } finally {
+      if (fd !== null) closeSync(fd);
     }
   }
 
