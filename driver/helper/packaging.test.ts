@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { VERBS } from "./args.js";
 
@@ -63,7 +63,7 @@ test("polkit policy: one action per helper verb, matched on exec.path and argv1"
   }
 });
 
-test("polkit policy is well-formed XML (xmllint)", (t) => {
+test("polkit policy is well-formed and valid against polkit's DTD (xmllint)", (t) => {
   const r = spawnSync("xmllint", ["--noout", POLICY], { encoding: "utf8", timeout: 10_000 });
   if (r.error) {
     if (process.env.CI === "true") assert.fail("xmllint missing in CI (apt-get install libxml2-utils)");
@@ -71,6 +71,17 @@ test("polkit policy is well-formed XML (xmllint)", (t) => {
     return;
   }
   assert.equal(r.status, 0, r.stderr);
+  // polkit's own DTD (package polkitd) when present: the structure polkitd will parse.
+  const dtd = "/usr/share/polkit-1/policyconfig-1.dtd";
+  if (!existsSync(dtd)) {
+    if (process.env.CI === "true") assert.fail(`${dtd} missing in CI (apt-get install polkitd)`);
+    return;
+  }
+  const v = spawnSync("xmllint", ["--noout", "--dtdvalid", dtd, POLICY], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+  assert.equal(v.status, 0, v.stderr);
 });
 
 test("the root helper imports only node: builtins and files of driver/helper", () => {
