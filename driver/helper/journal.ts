@@ -192,17 +192,17 @@ export class Journal {
   async rollback(reason: string): Promise<boolean> {
     this.note(`rollback: ${reason}`);
     let complete = true;
+    // Link-level undos wait until files and parameters are back, so that reopening the interface
+    // (or reloading the module) brings back the old page order too.
     const deferred: UndoAction[] = [];
-    const ringReset = new Set<string>();
     for (const step of [...this.record.steps].reverse()) {
       if (step.status === "undone") continue;
       let ok = true;
       for (const action of step.undo) {
-        if (action.kind === "flap-link" || action.kind === "reload-module") {
+        if (action.kind === "flap-link" || action.kind === "reload-module" || action.kind === "set-rx-ring") {
           deferred.push(action);
           continue;
         }
-        if (action.kind === "set-rx-ring") ringReset.add(action.iface);
         try {
           await this.undoOne(action);
         } catch (e) {
@@ -215,11 +215,13 @@ export class Journal {
       this.save();
       this.emit({ event: "rollback", step: step.name, status: step.status });
     }
-    // A module reload also recreates every interface, so it makes link flaps redundant.
+    // A module reload recreates every interface; otherwise a ring reset reopens the interface, which
+    // makes a separate flap of the same interface redundant.
     const reload = deferred.find((a) => a.kind === "reload-module");
-    const last = reload
-      ? [reload]
-      : deferred.filter((a) => a.kind === "flap-link" && !ringReset.has(a.iface));
+    const rings = deferred.filter((a) => a.kind === "set-rx-ring");
+    const ringIfaces = new Set(rings.map((a) => (a.kind === "set-rx-ring" ? a.iface : "")));
+    const flaps = deferred.filter((a) => a.kind === "flap-link" && !ringIfaces.has(a.iface));
+    const last = [...(reload ? [reload] : []), ...rings, ...flaps];
     for (const action of last) {
       try {
         await this.undoOne(action);
@@ -286,10 +288,18 @@ export class Journal {
         // sysfs attributes are written in place: no temp file, no rename.
         writeFileSync(sys.path(a.path), a.value + "\n");
         return;
-      case "set-rx-ring":
-        await sys.run("ethtool", ["-G", a.iface, "rx", String(a.rx)]);
+      case "set-rx-ring": {
+        // ethtool refuses a "change" to the current size; then a flap still reallocates the rings
+        // at the restored page order.
+        const ring = await sys.rxRing(a.iface);
+        if (ring?.current !== a.rx) await sys.run("ethtool", ["-G", a.iface, "rx", String(a.rx)]);
+        else if (sys.link(a.iface).up) {
+          await sys.run("ip", ["link", "set", "dev", a.iface, "down"]);
+          await sys.run("ip", ["link", "set", "dev", a.iface, "up"]);
+        }
         if (a.hadCarrier) await this.needCarrier(a.iface);
         return;
+      }
       case "flap-link":
         await sys.run("ip", ["link", "set", "dev", a.iface, "down"]);
         await sys.run("ip", ["link", "set", "dev", a.iface, "up"]);

@@ -38,6 +38,7 @@ test("apply iommu-safe-performance: modprobe.d, parameter, ring 512, carrier; re
     );
     assert.equal(m.read("/sys/module/atlantic/parameters/rxpageorder"), "3\n");
     assert.equal(m.ring, 512);
+    assert.equal(m.orderInEffect, 3);
     assert.ok(m.carrier);
     assert.deepEqual(r.last.result, {
       preset: "iommu-safe-performance",
@@ -56,6 +57,7 @@ test("apply iommu-safe-performance: modprobe.d, parameter, ring 512, carrier; re
     const rv = await helper(m, ["revert-preset", "--iface", IFACE]);
     assert.equal(rv.code, 0, JSON.stringify(rv.last));
     assert.equal(m.ring, 2048);
+    assert.equal(m.orderInEffect, 0);
     const after = m.snapshot(WATCHED);
     delete after["var/lib/tenbolt/state.json"];
     assert.deepEqual(after, before);
@@ -113,6 +115,7 @@ for (const [what, inject, step] of [
       assert.equal(r.last.rolledBack, true, JSON.stringify(r.last));
       assert.deepEqual(m.snapshot(WATCHED), before, "files and parameter restored");
       assert.equal(m.ring, 2048, "ring size restored");
+      assert.equal(m.orderInEffect, 0, "rings reallocated at the old page order");
       assert.ok(m.carrier, "link back");
       const j = lastJournal(m);
       assert.equal(j.steps.find((s) => s.status === "undone" && s.error)?.name, step);

@@ -42,6 +42,8 @@ export class FakeMachine {
   /** Output of `mokutil --test-key`. */
   mokTestKey = "/var/lib/dkms/mok.pub is already enrolled\n";
   prepareFails: Error | null = null;
+  /** The page order the rings were last allocated with (the parameter is read at ring allocation). */
+  orderInEffect = 0;
   private nowMs = Date.UTC(2026, 10, 26, 12, 0, 0);
 
   constructor() {
@@ -107,7 +109,12 @@ export class FakeMachine {
 
   private flap(): void {
     this.setLink(false, false);
+    this.reallocate();
     this.setLink(true, this.linkComesBack(this));
+  }
+
+  private reallocate(): void {
+    this.orderInEffect = Number(this.read("/sys/module/atlantic/parameters/rxpageorder") ?? 0);
   }
 
   /** Every regular file below the given in-root directories, path -> bytes (base64). */
@@ -199,7 +206,10 @@ export class FakeMachine {
         case "ip":
           if (a0 === "link" && a1 === "set" && a2 === "dev" && a3 === IFACE) {
             if (a4 === "down") this.setLink(false, false);
-            else this.setLink(true, this.linkComesBack(this));
+            else {
+              this.reallocate();
+              this.setLink(true, this.linkComesBack(this));
+            }
           }
           return ok();
         case "ethtool":
@@ -209,6 +219,14 @@ export class FakeMachine {
                 `Current hardware settings:\nRX:\t\t\t${this.ring}\nRX Mini:\t\tn/a\nRX Jumbo:\t\tn/a\nTX:\t\t\t4096\n`,
             );
           if (a0 === "-G") {
+            if (Number(a3) === this.ring)
+              return {
+                code: 80,
+                signal: null,
+                stdout: "",
+                stderr: "rx unmodified, ignoring\nno ring parameters changed, aborting\n",
+                timedOut: false,
+              };
             this.ring = Number(a3);
             this.flap();
           }
