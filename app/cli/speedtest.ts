@@ -83,11 +83,12 @@ export const registerSpeedtest: RegisterCommand = (program, io) => {
           runner: systemRunner,
           sampleCounters: (local) => {
             testIface = interfaceFor(host, local);
-            const sampler = counters.startCounterSampling({
-              iface: testIface,
-              runner: systemRunner,
-            });
-            return () => sampler.stop();
+            try {
+              const sampler = counters.startCounterSampling({ iface: testIface, runner: systemRunner });
+              return () => sampler.stop();
+            } catch {
+              return () => Promise.resolve(null); // counters are a bonus, never a reason to fail
+            }
           },
           onEvent: (e) => {
             if (!live) return;

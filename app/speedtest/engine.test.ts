@@ -113,3 +113,16 @@ test("result: both sides' views, iperf3's line pair, valid against the schema", 
   );
   assert.equal(r.remote.received.bytes, 3800);
 });
+
+test("eventStream: events in order as an async iterable, ending after the run", async () => {
+  const { eventStream } = await import("./events.js");
+  const seen: string[] = [];
+  for await (const e of eventStream(async (sink) => {
+    sink({ type: "connected", server: "s:1", local: "l:2", streams: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    sink({ type: "started" });
+    sink({ type: "counters", counters: null });
+  }))
+    seen.push(e.type);
+  assert.deepEqual(seen, ["connected", "started", "counters"]);
+});
