@@ -25,3 +25,23 @@ test("unknown command: exit 2", async () => {
   assert.equal(await main(["frobnicate"], io), 2);
   assert.match(io.stderr, /unknown command 'frobnicate'/);
 });
+
+test("a successful command exits 0 even when process.exitCode was set by someone else", async () => {
+  const saved = process.exitCode;
+  process.exitCode = 1;
+  try {
+    const io = memoryIo();
+    assert.equal(await main(["detect", "--help"], io), 0);
+    assert.match(io.stdout, /--root/);
+  } finally {
+    process.exitCode = saved;
+  }
+});
+
+test("no arguments prints help listing every command", async () => {
+  const io = memoryIo();
+  assert.equal(await main([], io), 0);
+  for (const name of ["detect", "capture", "speedtest", "serve", "history", "driver", "preset"]) {
+    assert.match(io.stdout, new RegExp(`^  ${name}\\b`, "m"), name);
+  }
+});

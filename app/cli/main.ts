@@ -2,11 +2,11 @@
 // and an exit status (0 ok, 1 failed, 2 bad usage, 130 interrupted).
 import { Command, CommanderError } from "commander";
 import { describeError, UsageError } from "../errors.js";
-import { commandModules } from "./commands.js";
+import { commandNames, loadCommands, type RegisterCommand } from "./commands.js";
 import { processIo, type CliIo } from "./io.js";
 import { VERSION } from "../version.js";
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, modules: readonly RegisterCommand[]): Command {
   const program = new Command("tenbolt")
     .description("Thunderbolt 10 GbE at line rate on Linux, with the IOMMU still on")
     .version(VERSION, "-V, --version")
@@ -18,7 +18,7 @@ export function buildProgram(io: CliIo): Command {
       writeErr: () => undefined,
       outputError: () => undefined,
     });
-  for (const register of commandModules) register(program, io);
+  for (const register of modules) register(program, io);
   // Every subcommand: errors thrown, not printed; same output routing.
   const apply = (cmd: Command) => {
     cmd.exitOverride().configureOutput({
@@ -34,20 +34,22 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs the CLI and returns the exit status. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const program = buildProgram(io);
-  if (argv.length === 0) {
-    io.out(program.helpInformation());
-    return 0;
-  }
-  const first = argv[0] as string;
-  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-  if (!first.startsWith("-") && first !== "help" && !known.includes(first)) {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && first !== "help" && !commandNames.includes(first)) {
     io.err(`tenbolt: unknown command '${first}'\n  (see 'tenbolt --help' for the commands)\n`);
     return 2;
   }
+  // Only the named command's modules are loaded; help and version need them all.
+  const named = first !== undefined && commandNames.includes(first) ? first : undefined;
+  const program = buildProgram(io, await loadCommands(named));
+  if (first === undefined) {
+    io.out(program.helpInformation());
+    return 0;
+  }
   try {
+    // Commands report failure by throwing (UserError carries the exit status).
     await program.parseAsync(argv, { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (
@@ -58,7 +60,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return 0;
       }
       const text = e.message.replace(/^error: /, "");
-      const where = first.startsWith("-") ? "tenbolt --help" : `tenbolt ${first} --help`;
+      const where = named ? `tenbolt ${named} --help` : "tenbolt --help";
       io.err(`tenbolt: ${text}\n  (see '${where}')\n`);
       return 2;
     }
