@@ -18,6 +18,7 @@ import {
   type DkmsPackage,
 } from "../../driver/helper/dkms-source.js";
 import { kernelSeries, seriesText, versionText } from "../../driver/helper/kernel-version.js";
+import { downloadKernelOrg, kernelOrgUrls, upstreamRelease, type Fetch } from "./kernel-org.js";
 import { findAtlanticSource, headersDir, type AtlanticSource } from "./source.js";
 
 export interface BuildOptions {
@@ -29,6 +30,11 @@ export interface BuildOptions {
   /** Print what would be run and written, do nothing. */
   dryRun?: boolean;
   progress: (line: string) => void;
+  /**
+   * The user's consent to fetch the kernel's exact upstream release from kernel.org (checksum verified)
+   * when no --source is given; it is kept in this directory.
+   */
+  download?: { cacheDir: string; fetch?: Fetch };
   /** Parallel make jobs (default: the machine's CPUs). */
   jobs?: number;
   clock?: () => number;
@@ -100,7 +106,36 @@ export async function buildAtlantic(o: BuildOptions): Promise<BuildResult | null
   const now = o.clock ?? Date.now;
   const jobs = o.jobs ?? availableParallelism();
   const headers = headersDir(o.kernelRelease);
-  const source = findAtlanticSource(o.kernelRelease, o.source);
+  if (o.download && o.source === undefined) {
+    const version = upstreamRelease(o.kernelRelease);
+    if (!version)
+      throw new UserError(
+        `the name ${o.kernelRelease} does not say which upstream release to download`,
+        "give the source with --source (Debian: sudo apt install linux-source-X.Y)",
+      );
+    if (o.dryRun) {
+      const urls = kernelOrgUrls(version);
+      o.progress(
+        `download ${urls.sums} and ${urls.tarball} to ${o.download.cacheDir}, keep it only if its sha256 matches`,
+      );
+      o.progress(`then build from ${join(o.download.cacheDir, `linux-${version}.tar.xz`)} as below`);
+    } else {
+      o.source = await downloadKernelOrg({
+        version,
+        destDir: o.download.cacheDir,
+        progress: o.progress,
+        ...(o.download.fetch ? { fetch: o.download.fetch } : {}),
+      });
+    }
+  }
+  const source =
+    o.dryRun && o.download && o.source === undefined
+      ? ({
+          kind: "tarball",
+          path: join(o.download.cacheDir, `linux-${upstreamRelease(o.kernelRelease)}.tar.xz`),
+          series: null,
+        } as const)
+      : findAtlanticSource(o.kernelRelease, o.source);
   if (o.dryRun) {
     for (const line of buildPlan(o.kernelRelease, source, headers, o.outDir, jobs)) o.progress(line);
     return null;
