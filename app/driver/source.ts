@@ -2,9 +2,7 @@
 // distribution source package (/usr/src/linux-source-X.Y.tar.* or its extracted tree), or a tree or
 // tarball the user names. A source of another X.Y is refused with the package to install.
 //
-// Not implemented: downloading from kernel.org (needs the user's consent and a verified checksum;
-// this project's build machines cannot reach kernel.org, so it could not be tested). See
-// docs/driver-build.md.
+// Downloading the exact release from kernel.org, with consent, is kernel-org.ts.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { UsageError, UserError } from "../errors.js";
