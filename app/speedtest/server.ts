@@ -268,8 +268,14 @@ export class SpeedtestServer {
       const tEnd = performance.now();
       if (end === State.CLIENT_TERMINATE) return fail("the client interrupted the test");
       if (end !== State.TEST_END) return fail(`unexpected ${stateName(end)} during the test`);
-      for (const s of test.streams) void s.sender?.stop(0);
-      const bytes = test.streams.map((s, i) => s.bytes - (base[i] ?? 0));
+      // Receiving streams count up to TEST_END. Sending streams first let the writes in flight
+      // complete: the kernel may already have taken them, and destroying the socket would cancel
+      // their callbacks, leaving bytes the client reads but we never counted.
+      const received = test.streams.map((s) => s.bytes);
+      await Promise.all(test.streams.map((s) => s.sender?.stop(250)));
+      const bytes = test.streams.map(
+        (s, i) => (s.role === "send" ? s.bytes : (received[i] ?? 0)) - (base[i] ?? 0),
+      );
       for (const s of test.streams) s.socket.destroy();
       const cpuPct = cpu.since();
       const seconds = (tEnd - tMeasured) / 1000;
