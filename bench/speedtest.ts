@@ -11,7 +11,7 @@ import { systemRunner } from "../app/system/runner.js";
 import { createNetnsPair, netnsUnavailable, type NetnsPair } from "../test/netns/netns.js";
 import { freePort, parseIperf3Json, waitListening } from "../test/netns/iperf3.js";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TIME = "/usr/bin/time";
 const work = mkdtempSync(join(tmpdir(), "tenbolt-bench-"));
