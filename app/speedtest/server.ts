@@ -252,11 +252,15 @@ export class SpeedtestServer {
       let base = test.streams.map(() => 0);
       let tMeasured = t0;
       let cpu = cpuMeter();
-      const omitTimer = setTimeout(() => {
-        base = test?.streams.map((s) => s.bytes) ?? base;
-        tMeasured = performance.now();
-        cpu = cpuMeter();
-      }, params.omit * 1000);
+      // Only with an omit: a 0 ms timer would fire after the first writes and drop them from the count.
+      const omitTimer =
+        params.omit > 0
+          ? setTimeout(() => {
+              base = test?.streams.map((s) => s.bytes) ?? base;
+              tMeasured = performance.now();
+              cpu = cpuMeter();
+            }, params.omit * 1000)
+          : undefined;
       // Safety timer as iperf3: time + omit + 40 s (and a bound for byte-limited tests too).
       const safety = (params.time > 0 ? params.time + params.omit : 3600) + 40;
       let end: number;
