@@ -7,7 +7,7 @@ import {
   findingsWith,
 } from "../../../test/support/detection-factory.js";
 
-test("tb-not-authorized: one finding per pending device, with boltctl and sysfs actions", () => {
+test("tb-not-authorized: one finding per pending device, with boltctl and tenbolt actions", () => {
   const d = makeDetection({
     adapters: [],
     pendingThunderbolt: [
@@ -22,7 +22,7 @@ test("tb-not-authorized: one finding per pending device, with boltctl and sysfs 
   );
   assert.equal(fs[0]?.severity, "warning");
   assert.ok(fs[0]?.actions.includes("boltctl authorize abc-123"));
-  assert.ok(fs[0]?.actions.includes("echo 1 | sudo tee /sys/bus/thunderbolt/devices/1-2/authorized"));
+  assert.ok(fs[0]?.actions.includes("tenbolt thunderbolt authorize 1-2"));
   // Without a UUID the user is pointed to `boltctl list` to find it.
   assert.ok(fs[1]?.actions.includes("boltctl list"));
 });

@@ -14,7 +14,7 @@ export function tbNotAuthorized(d: Detection): Finding[] {
     const actions = [
       t.uniqueId ? `boltctl authorize ${t.uniqueId}` : "boltctl list",
       ...(t.uniqueId ? [`boltctl enroll --policy auto ${t.uniqueId}`] : []),
-      `echo 1 | sudo tee /sys/bus/thunderbolt/devices/${t.device}/authorized`,
+      `tenbolt thunderbolt authorize ${t.device}`,
     ];
     return finding(
       "tb-not-authorized",
