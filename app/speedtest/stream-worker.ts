@@ -14,17 +14,16 @@ const counts = new BigInt64Array(counters);
 
 const sockets = new Map<number, Socket>();
 const senders = new Map<number, { socket: Socket; payload: Buffer; sender: Sender | null }>();
-const totals = new Map<number, number>();
 let running = false;
 
 const post = (m: FromWorker) => port.postMessage(m);
 
+/** The slot's byte counter: a plain number on the hot path, published to the shared array. */
 function counter(slot: number): (n: number) => void {
-  if (!totals.has(slot)) totals.set(slot, 0);
+  let total = Number(Atomics.load(counts, slot));
   return (n) => {
-    const t = (totals.get(slot) ?? 0) + n;
-    totals.set(slot, t);
-    Atomics.store(counts, slot, BigInt(t));
+    total += n;
+    Atomics.store(counts, slot, BigInt(total));
   };
 }
 
