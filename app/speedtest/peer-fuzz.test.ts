@@ -9,19 +9,7 @@ import { SpeedtestError } from "./errors.js";
 import { SpeedtestServer } from "./server.js";
 import { encodeJson } from "./protocol/framing.js";
 import { iperf3Unavailable, runIperf3Client } from "../../test/netns/iperf3.js";
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))) };
-}
+import { prng } from "../../test/support/prng.js";
 
 /** A plausible-but-wrong server reply: states in odd orders, bad JSON, bad lengths, noise. */
 function garbage(r: ReturnType<typeof prng>): Buffer {

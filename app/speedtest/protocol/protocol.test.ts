@@ -16,20 +16,7 @@ import { buildParams, parseParams } from "./params.js";
 import { buildResults, parseResults } from "./results.js";
 import { makeCookie, COOKIE_SIZE } from "./constants.js";
 import { randomBytes } from "node:crypto";
-
-/** mulberry32: small deterministic PRNG so failures reproduce. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => int(256))) };
-}
+import { prng } from "../../../test/support/prng.js";
 
 type Msg = { kind: "state"; v: number } | { kind: "json"; v: unknown };
 
