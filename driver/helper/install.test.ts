@@ -10,22 +10,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { runHelper } from "./run.js";
+import { runOnFake } from "./testing/run-fake.js";
 import type { JournalRecord } from "./journal.js";
 import { FakeMachine, KVER, PKG } from "./testing/fake-machine.js";
 
 const WATCHED = ["/etc", "/usr/src", "/boot", "/var/lib/tenbolt/state.json"];
 
-async function helper(m: FakeMachine, argv: string[]) {
-  let out = "";
-  const code = await runHelper(argv, { ...m, out: (l) => (out += l), carrierTimeoutMs: 20_000 });
-  const events = out
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, events, last: events.at(-1) as Record<string, unknown> };
-}
+const helper = runOnFake;
 
 function journals(m: FakeMachine): JournalRecord[] {
   const dir = m.p("/var/lib/tenbolt/journal");

@@ -2,20 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { runHelper } from "./run.js";
+import { runOnFake } from "./testing/run-fake.js";
 import type { JournalRecord } from "./journal.js";
 import { FakeMachine, IFACE } from "./testing/fake-machine.js";
 
 const WATCHED = ["/etc", "/var/lib/tenbolt/state.json", "/sys/module/atlantic/parameters"];
 
-async function helper(m: FakeMachine, argv: string[]) {
-  let out = "";
-  const code = await runHelper(argv, { ...m, out: (l) => (out += l), carrierTimeoutMs: 20_000 });
-  const events = out
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, events, last: events.at(-1) as Record<string, unknown> };
-}
+const helper = runOnFake;
 
 function lastJournal(m: FakeMachine): JournalRecord {
   const dir = m.p("/var/lib/tenbolt/journal");
