@@ -69,7 +69,7 @@ export const DriverStatusSchema = z.object({
   module: z.object({ loaded: z.boolean(), patched: z.boolean(), rxPageOrder: z.number().int().nullable() }),
   installed: z.record(
     z.string(),
-    z.object({ name: z.string(), version: z.string(), installedAt: z.string() }).passthrough(),
+    z.object({ name: z.string(), version: z.string(), installedAt: z.string() }),
   ),
   missingForRunningKernel: z.boolean(),
   dkms: z.array(z.string()).nullable(),
@@ -331,7 +331,7 @@ export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 
 /** CPU beside each throughput point: the busiest core's system and softirq share, and the machine's. */
 export const CpuPointSchema = z.object({
-  /** Percent of one core, summed over all cores. */
+  /** Percent of all cores together (the "cpu" line of /proc/stat). */
   system: z.number(),
   softirq: z.number(),
   /** The core with the most softirq time and its share (the IOMMU-bound receive core). */

@@ -31,6 +31,8 @@ export interface CounterOptions {
   runner?: Runner;
   /** Milliseconds, monotonic (default performance.now). */
   clock?: () => number;
+  /** Told about each sample as it is taken (a live chart); errors it throws are ignored. */
+  onSample?: (s: CounterSample) => void;
 }
 
 export interface CounterSampler {
@@ -185,6 +187,7 @@ export function startCounterSampling(opts: CounterOptions): CounterSampler {
       const s = files.sample(now, start);
       samples.push(s);
       lastSampleAt = now;
+      opts.onSample?.(s);
       ethtool.poll(now, clock, attachTo(s));
     } catch {
       // Sampling is a side show: it must never break the speed test.
