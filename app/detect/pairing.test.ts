@@ -102,7 +102,10 @@ test("two adapters side by side without depth evidence are ambiguous", () => {
   const n = nic("0000:63:00.0", ["0000:61:01.0", "0000:60:00.0", RP]);
   const v = tunnelView(n, input([n], [router("1-1", 1, "1-0"), router("1-3", 1, "1-0")]));
   assert.equal(v.pairing.kind, "ambiguous");
-  assert.deepEqual(v.pairing.kind === "ambiguous" && v.pairing.candidates, ["1-1", "1-3"]);
+  assert.deepEqual(v.pairing.kind === "ambiguous" && v.pairing.candidates.map((r) => r.device), [
+    "1-1",
+    "1-3",
+  ]);
 });
 
 test("unauthorized devices never carry a NIC; none left means no pairing", () => {

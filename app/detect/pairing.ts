@@ -22,9 +22,7 @@ export interface TopologyInput {
 }
 
 export type Pairing =
-  | { kind: "none" }
-  | { kind: "unique"; router: TbRouter }
-  | { kind: "ambiguous"; router: TbRouter; candidates: string[] };
+  { kind: "none" } | { kind: "unique"; router: TbRouter } | { kind: "ambiguous"; candidates: TbRouter[] };
 
 export interface TunnelView {
   behindThunderbolt: boolean;
@@ -110,6 +108,6 @@ export function tunnelView(nic: PciDevice, input: TopologyInput): TunnelView {
     return { behindThunderbolt, pairing: { kind: "unique", router: leaves[0] as TbRouter } };
   return {
     behindThunderbolt,
-    pairing: { kind: "ambiguous", router: leaves[0] as TbRouter, candidates: leaves.map((r) => r.device) },
+    pairing: { kind: "ambiguous", candidates: leaves },
   };
 }
