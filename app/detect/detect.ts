@@ -9,7 +9,7 @@ import { readGroupType, readIommu, translation, type IommuState } from "./iommu.
 import { modelName } from "./model.js";
 import { readNetInterfaces, type NetInterface } from "./net.js";
 import { isBridge, PciBus, type PciDevice } from "./pci.js";
-import { thunderboltBridgeName, usb4RootPortName } from "./pci-names.js";
+import { thunderboltSwitchName, tunnelRootPortName } from "./tb-switches.js";
 import { tunnelView, type Pairing, type TopologyInput } from "./pairing.js";
 import { checkRoot } from "./root-check.js";
 import { readSecurity } from "./security.js";
@@ -177,8 +177,8 @@ function adapterThunderbolt(pairing: Pairing): AdapterThunderbolt | null {
 function hop(address: string, d: PciDevice | undefined, top: boolean): PciHop {
   const vendorId = d?.vendorId ?? null;
   const deviceId = d?.deviceId ?? null;
-  const tbName = thunderboltBridgeName(vendorId, deviceId);
-  const usb4Name = usb4RootPortName(vendorId, deviceId);
+  const tbName = thunderboltSwitchName(vendorId, deviceId);
+  const usb4Name = tunnelRootPortName(vendorId, deviceId);
   return {
     pciAddress: address,
     vendorId,
