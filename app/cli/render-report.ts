@@ -36,9 +36,10 @@ export function renderReport(report: Report, opts: RenderOptions): string {
   });
 
   const carrying = new Set(
-    report.adapters.flatMap((a) =>
-      a.thunderbolt ? [a.thunderbolt.device, ...a.thunderbolt.candidates] : [],
-    ),
+    report.adapters.flatMap((a) => {
+      const t = a.thunderbolt;
+      return t === null ? [] : t.pairing === "unique" ? [t.device] : t.candidates;
+    }),
   );
   const others = report.thunderboltDevices.filter((d) => d.authorized && !carrying.has(d.device));
   if (others.length > 0) {

@@ -14,8 +14,8 @@ interface Expected {
     iface: string | null;
     model: string | null;
     tb: {
-      device: string;
-      authorized: boolean;
+      device: string | null;
+      authorized: boolean | null;
       pairing: "unique" | "ambiguous";
       candidates?: string[];
     } | null;
@@ -108,7 +108,8 @@ const cases: Record<string, Expected> = {
       {
         ...qnap,
         model: null, // DROM names are not used when the carrier is not known for sure
-        tb: { device: "0-1", authorized: true, pairing: "ambiguous", candidates: ["0-1", "1-2"] },
+        // No one candidate's facts: device and authorized are null, each candidate listed once.
+        tb: { device: null, authorized: null, pairing: "ambiguous", candidates: ["0-1", "1-2"] },
       },
     ],
     pending: [],

@@ -1,7 +1,7 @@
 // detect(): reads everything Tenbolt needs below a root directory ("/" or a captured tree) and
 // returns the Detection report. Never writes; a missing or unreadable file makes that one value null.
 import { SysRoot, type AccessTrace } from "../sysfs/root.js";
-import type { Adapter, Detection, PciHop, ThunderboltDevice } from "./report.js";
+import type { Adapter, AdapterThunderbolt, Detection, PciHop, ThunderboltDevice } from "./report.js";
 import { atlanticChip, PCI_VENDOR_NAMES, type AtlanticChip } from "./atlantic-ids.js";
 import { deviceLinkedPci } from "./devlinks.js";
 import { readAtlanticModule, type AtlanticModule } from "./driver.js";
@@ -9,8 +9,8 @@ import { readGroupType, readIommu, translation, type IommuState } from "./iommu.
 import { modelName } from "./model.js";
 import { readNetInterfaces, type NetInterface } from "./net.js";
 import { isBridge, PciBus, type PciDevice } from "./pci.js";
-import { thunderboltBridgeName, usb4RootPortName } from "./pci-names.js";
-import { tunnelView, type TopologyInput } from "./pairing.js";
+import { thunderboltSwitchName, tunnelRootPortName } from "./tb-switches.js";
+import { tunnelView, type Pairing, type TopologyInput } from "./pairing.js";
 import { checkRoot } from "./root-check.js";
 import { readSecurity } from "./security.js";
 import { readThunderbolt, type TbRouter } from "./thunderbolt.js";
@@ -44,7 +44,7 @@ export function detect(root = "/", trace?: AccessTrace): Detection {
     const dev = chip === null ? undefined : devices.get(address);
     if (chip === null || dev === undefined) continue;
     const a = buildAdapter(dev, chip, { topology, nets, module, iommu, groupType });
-    if (a.thunderbolt) carrying.add(a.thunderbolt.device);
+    if (a.thunderbolt?.pairing === "unique") carrying.add(a.thunderbolt.device);
     adapters.push(a);
   }
 
@@ -99,26 +99,13 @@ function buildAdapter(dev: PciDevice, chip: AtlanticChip, m: Machine): Adapter {
   const view = tunnelView(dev, topology);
   const net = nets.find((n) => n.devicePath === dev.path) ?? null;
   const type = dev.iommuGroup === null ? null : groupType(dev.iommuGroup);
-  const pairing = view.pairing;
-  const tb =
-    pairing.kind === "none"
-      ? null
-      : {
-          ...toDevice(pairing.router, pairing.router.authorized ?? true),
-          pairing: pairing.kind,
-          candidates: pairing.kind === "ambiguous" ? pairing.candidates : [],
-        };
+  const tb = adapterThunderbolt(view.pairing);
   const bound = dev.driver;
   const runsAtlantic = bound === "atlantic";
   return {
     model:
-      pairing.kind === "unique"
-        ? modelName(
-            pairing.router.vendorName,
-            pairing.router.deviceName,
-            dev.subsystemVendorId,
-            dev.subsystemDeviceId,
-          )
+      tb?.pairing === "unique"
+        ? modelName(tb.vendorName, tb.deviceName, dev.subsystemVendorId, dev.subsystemDeviceId)
         : modelName(null, null, dev.subsystemVendorId, dev.subsystemDeviceId),
     nic: {
       pciAddress: dev.address,
@@ -157,11 +144,41 @@ function buildAdapter(dev: PciDevice, chip: AtlanticChip, m: Machine): Adapter {
   };
 }
 
+/** The report's view of a pairing: one router's facts, or only the candidates' names when it is ambiguous. */
+function adapterThunderbolt(pairing: Pairing): AdapterThunderbolt | null {
+  if (pairing.kind === "none") return null;
+  if (pairing.kind === "unique") {
+    // It carries the NIC, so its PCIe tunnel is up: authorized even when the file was unreadable.
+    return {
+      ...toDevice(pairing.router, pairing.router.authorized ?? true),
+      pairing: "unique",
+      candidates: [],
+    };
+  }
+  const names = [...new Set(pairing.candidates.map((r) => r.device))].sort();
+  const domains = new Set(pairing.candidates.map((r) => r.domain));
+  return {
+    pairing: "ambiguous",
+    candidates: names,
+    device: null,
+    domain: domains.size === 1 ? ([...domains][0] ?? null) : null,
+    vendorName: null,
+    deviceName: null,
+    authorized: null,
+    generation: null,
+    rxSpeed: null,
+    txSpeed: null,
+    rxLanes: null,
+    txLanes: null,
+    uniqueId: null,
+  };
+}
+
 function hop(address: string, d: PciDevice | undefined, top: boolean): PciHop {
   const vendorId = d?.vendorId ?? null;
   const deviceId = d?.deviceId ?? null;
-  const tbName = thunderboltBridgeName(vendorId, deviceId);
-  const usb4Name = usb4RootPortName(vendorId, deviceId);
+  const tbName = thunderboltSwitchName(vendorId, deviceId);
+  const usb4Name = tunnelRootPortName(vendorId, deviceId);
   return {
     pciAddress: address,
     vendorId,

@@ -29,6 +29,24 @@ export interface PciDevice {
   parent: string | null;
   /** Every PCI device above, nearest first, ending at the root port (from the sysfs path). */
   upstream: string[];
+  /**
+   * True when the port runs the PCIe hot-plug service (its "<bdf>:pcie204" / "pcie004" child, named by
+   * drivers/pci/pcie/portdrv.c): Thunderbolt tunnel ports do. null when nothing says so (not "no").
+   */
+  hotplug: boolean | null;
+}
+
+/** PCIe port service child "<bdf>:pcieTSS": T = port type - 4, SS = service bits; hot-plug is bit 2. */
+const PORT_SERVICE = /:pcie([0-9a-f])([0-9a-f]{2})$/;
+
+function hasHotplugService(sys: SysRoot, path: string, address: string): boolean | null {
+  for (const name of sys.list(path)) {
+    if (!name.startsWith(`${address}:pcie`)) continue;
+    const m = PORT_SERVICE.exec(name);
+    // Touch it so a capture keeps it.
+    if (m && (parseInt(m[2] as string, 16) & 0x04) !== 0 && sys.isDirectory(`${path}/${name}`)) return true;
+  }
+  return null;
 }
 
 const BDF = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
@@ -73,6 +91,7 @@ function readPciDevice(sys: SysRoot, address: string): PciDevice | null {
   const path = sys.resolve(`${PCI_DEVICES}/${address}`);
   if (path === null || !sys.isDirectory(path)) return null;
   const upstream = path.split("/").filter(isPciAddress).reverse().slice(1);
+  const cls = sys.readHexId(`${path}/class`, 6);
   return {
     address,
     path,
@@ -80,7 +99,7 @@ function readPciDevice(sys: SysRoot, address: string): PciDevice | null {
     deviceId: sys.readHexId(`${path}/device`),
     subsystemVendorId: sys.readHexId(`${path}/subsystem_vendor`),
     subsystemDeviceId: sys.readHexId(`${path}/subsystem_device`),
-    class: sys.readHexId(`${path}/class`, 6),
+    class: cls,
     driver: linkName(sys, `${path}/driver`),
     iommuGroup: groupNumber(linkName(sys, `${path}/iommu_group`)),
     removable: parseRemovable(sys.readAttr(`${path}/removable`)),
@@ -92,6 +111,7 @@ function readPciDevice(sys: SysRoot, address: string): PciDevice | null {
     },
     parent: upstream[0] ?? null,
     upstream,
+    hotplug: cls?.startsWith("0604") ? hasHotplugService(sys, path, address) : null,
   };
 }
 

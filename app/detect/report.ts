@@ -42,12 +42,38 @@ export const ThunderboltDeviceSchema = z.object({
   uniqueId: z.string().nullable(),
 });
 
-export const AdapterThunderboltSchema = ThunderboltDeviceSchema.extend({
-  /** "unique" when topology leaves one candidate; "ambiguous" when several Thunderbolt devices could carry the NIC. */
-  pairing: z.enum(["unique", "ambiguous"]),
-  /** Other devices that could carry it when the pairing is ambiguous. */
-  candidates: z.array(z.string()),
+/** The Thunderbolt device that carries a NIC, when topology singles one router out. */
+export const UniqueThunderboltSchema = ThunderboltDeviceSchema.extend({
+  pairing: z.literal("unique"),
+  /** Empty: only an ambiguous pairing lists candidates. */
+  candidates: z.array(z.string()).max(0),
 });
+
+/**
+ * Several routers could carry the NIC. No one router's facts are shown: every per-device field is null, and
+ * `candidates` lists each possible router once. `domain` stays when all candidates share it.
+ */
+export const AmbiguousThunderboltSchema = z.object({
+  pairing: z.literal("ambiguous"),
+  candidates: z.array(z.string()).min(2),
+  device: z.null(),
+  domain: z.string().nullable(),
+  vendorName: z.null(),
+  deviceName: z.null(),
+  authorized: z.null(),
+  generation: z.null(),
+  rxSpeed: z.null(),
+  txSpeed: z.null(),
+  rxLanes: z.null(),
+  txLanes: z.null(),
+  uniqueId: z.null(),
+});
+
+/** `adapters[].thunderbolt`: one object either way; read `pairing` before trusting the device fields. */
+export const AdapterThunderboltSchema = z.discriminatedUnion("pairing", [
+  UniqueThunderboltSchema,
+  AmbiguousThunderboltSchema,
+]);
 
 export const AdapterSchema = z.object({
   /** Product name when known (e.g. "QNAP QNA-T310G1S"), from the Thunderbolt device or subsystem IDs. */
@@ -142,6 +168,7 @@ export const ReportSchema = DetectionSchema.extend({ findings: z.array(FindingSc
 export type PciLink = z.infer<typeof PciLinkSchema>;
 export type PciHop = z.infer<typeof PciHopSchema>;
 export type ThunderboltDevice = z.infer<typeof ThunderboltDeviceSchema>;
+export type AdapterThunderbolt = z.infer<typeof AdapterThunderboltSchema>;
 export type Adapter = z.infer<typeof AdapterSchema>;
 export type Domain = z.infer<typeof DomainSchema>;
 export type Severity = z.infer<typeof SeveritySchema>;

@@ -4,6 +4,7 @@
 import {
   DetectionSchema,
   type Adapter,
+  type AdapterThunderbolt,
   type Detection,
   type Finding,
   type ThunderboltDevice,
@@ -49,6 +50,28 @@ export function makeThunderboltDevice(o: DeepPartial<ThunderboltDevice> = {}): T
     },
     o,
   );
+}
+
+/** An ambiguous pairing: only the candidates' names, every per-device fact null. */
+export function makeAmbiguousThunderbolt(
+  candidates: string[],
+  domain: string | null = "domain1",
+): AdapterThunderbolt {
+  return {
+    pairing: "ambiguous",
+    candidates,
+    device: null,
+    domain,
+    vendorName: null,
+    deviceName: null,
+    authorized: null,
+    generation: null,
+    rxSpeed: null,
+    txSpeed: null,
+    rxLanes: null,
+    txLanes: null,
+    uniqueId: null,
+  };
 }
 
 /** The reference adapter: AQC100 at 0000:63:00.0 (enp99s0), behind a JHL6240, stock driver, group type DMA. */
@@ -165,11 +188,14 @@ export function makeDetection(o: DetectionOverrides = {}): Detection {
     kernel: { release: "6.12.117+deb12-amd64", cmdline: "BOOT_IMAGE=/vmlinuz root=/dev/nvme0n1p2 ro quiet" },
     adapters,
     pendingThunderbolt: [],
-    thunderboltDevices: adapters.flatMap((a) =>
-      a.thunderbolt
-        ? [makeThunderboltDevice({ device: a.thunderbolt.device, domain: a.thunderbolt.domain })]
-        : [],
-    ),
+    thunderboltDevices: adapters.flatMap((a) => {
+      const t = a.thunderbolt;
+      if (t === null) return [];
+      if (t.pairing === "unique") return [makeThunderboltDevice({ device: t.device, domain: t.domain })];
+      return t.candidates.map((c) =>
+        makeThunderboltDevice({ device: c, domain: `domain${c.split("-")[0] ?? "0"}` }),
+      );
+    }),
     iommu: { enabled: true, vendor: "amd", units: [{ name: "ivhd0", vendor: "amd" }], bootOptions: [] },
     thunderbolt: {
       domains: [

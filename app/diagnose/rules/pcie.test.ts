@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   makeAdapter,
+  makeAmbiguousThunderbolt,
   makeDetection,
   makeInternalAdapter,
   findingsWith,
@@ -17,6 +18,15 @@ test("pcie-link-tunnel-artifact: explains the fake link and shows the Thunderbol
   assert.ok(f?.evidence.includes("pcie link: 2.5 GT/s PCIe x1 (max 8.0 GT/s PCIe x4)"));
   // A tunnelled adapter is never told its slot is too slow.
   assert.equal(findingsWith(makeDetection(), "pcie-link-slow").length, 0);
+});
+
+test("pcie-link-tunnel-artifact: an ambiguous pairing quotes no device's link speed", () => {
+  const a = makeAdapter({ thunderbolt: makeAmbiguousThunderbolt(["1-1", "1-2"]) });
+  const [f] = findingsWith(makeDetection({ adapters: [a] }), "pcie-link-tunnel-artifact");
+  assert.ok(f);
+  assert.doesNotMatch(f.detail, /20\.0 Gb\/s/);
+  assert.deepEqual(f.actions, ["boltctl list"]);
+  assert.ok(!f.evidence.some((e) => e.startsWith("thunderbolt rx")), f.evidence.join("; "));
 });
 
 test("pcie-link-tunnel-artifact: absent for a card in a slot", () => {

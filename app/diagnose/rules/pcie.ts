@@ -14,9 +14,12 @@ function pcieEvidence(a: Adapter): string[] {
 export function pcieTunnelArtifact(d: Detection): Finding[] {
   return d.adapters.flatMap((a) => {
     if (!a.nic.pcieLink.tunneled) return [];
-    const t = a.thunderbolt;
+    // Only a router known to carry the NIC has a link speed worth quoting.
+    const t = a.thunderbolt?.pairing === "unique" ? a.thunderbolt : null;
     const tbLink =
-      t && t.rxSpeed ? `${t.rxLanes ?? "?"} lane(s) at ${t.rxSpeed}` : "the Thunderbolt link speed instead";
+      t && t.rxSpeed
+        ? `${t.rxLanes ?? "?"} lane(s) at ${t.rxSpeed}`
+        : "the Thunderbolt link speed of the device that carries it (boltctl list shows it)";
     return [
       finding(
         "pcie-link-tunnel-artifact",
@@ -28,7 +31,7 @@ export function pcieTunnelArtifact(d: Detection): Finding[] {
           `They are not why the adapter is slow. What counts is the Thunderbolt link: ${tbLink}.`,
         {
           subject: a.nic.pciAddress,
-          actions: t ? [`cat /sys/bus/thunderbolt/devices/${t.device}/rx_speed`] : [],
+          actions: t ? [`cat /sys/bus/thunderbolt/devices/${t.device}/rx_speed`] : ["boltctl list"],
           evidence: [
             ...pcieEvidence(a),
             ...(t ? [ev("thunderbolt rx speed", t.rxSpeed), ev("thunderbolt rx lanes", t.rxLanes)] : []),

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   makeAdapter,
+  makeAmbiguousThunderbolt,
   makeDetection,
   makePending,
   findingsWith,
@@ -31,16 +32,16 @@ test("tb-not-authorized: absent when nothing is pending", () => {
   assert.equal(findingsWith(makeDetection(), "tb-not-authorized").length, 0);
 });
 
-test("tb-pairing-ambiguous: fires for an ambiguous pairing and names the candidates", () => {
-  const a = makeAdapter();
+test("tb-pairing-ambiguous: fires for an ambiguous pairing and names each candidate once", () => {
   const d = makeDetection({
-    adapters: [
-      makeAdapter({ thunderbolt: { ...a.thunderbolt!, pairing: "ambiguous", candidates: ["1-1"] } }),
-    ],
+    adapters: [makeAdapter({ thunderbolt: makeAmbiguousThunderbolt(["1-1", "1-2"]) })],
   });
   const [f] = findingsWith(d, "tb-pairing-ambiguous");
   assert.equal(f?.severity, "info");
-  assert.match(f?.detail ?? "", /1-2, 1-1/);
+  assert.match(f?.detail ?? "", /1-1 or 1-2/);
+  assert.equal(f?.detail.match(/1-2/g)?.length, 1, f?.detail);
+  // No one candidate is presented as the chosen one.
+  assert.ok(!f?.evidence.some((e) => e.startsWith("chosen")), f?.evidence.join("; "));
   // The product name may be the other device's: findings name the chip instead.
   assert.ok(!f?.title.includes("QNA-T310G1S"), f?.title);
   assert.match(f?.title ?? "", /Aquantia AQC100/);

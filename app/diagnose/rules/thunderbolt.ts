@@ -1,10 +1,18 @@
 // Thunderbolt authorization, pairing and the firmware's DMA protection.
-import type { Detection, Finding, ThunderboltDevice } from "../../detect/report.js";
+import type { Adapter, Detection, Finding, ThunderboltDevice } from "../../detect/report.js";
 import { adapterLabel, ev, finding, translated } from "../finding.js";
 
 function tbName(t: ThunderboltDevice): string {
   const name = [t.vendorName, t.deviceName].filter(Boolean).join(" ");
   return name ? `${name} (${t.device})` : `Thunderbolt device ${t.device}`;
+}
+
+/** The Thunderbolt domains an adapter may be in: its router's, or every candidate's when ambiguous. */
+export function adapterDomains(d: Detection, a: Adapter): (string | null)[] {
+  const t = a.thunderbolt;
+  if (t === null) return [];
+  if (t.pairing === "unique" || t.domain !== null) return [t.domain];
+  return t.candidates.map((c) => d.thunderboltDevices.find((x) => x.device === c)?.domain ?? null);
 }
 
 /** `tb-not-authorized`: connected but not approved, so there is no PCIe tunnel and no NIC yet. */
@@ -40,24 +48,34 @@ export function tbNotAuthorized(d: Detection): Finding[] {
   });
 }
 
+/** "1-1, 1-2 or 1-3" */
+export function orList(names: string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
 /** `tb-pairing-ambiguous`: topology left several Thunderbolt devices that could carry the NIC. */
 export function tbPairingAmbiguous(d: Detection): Finding[] {
   return d.adapters.flatMap((a) => {
     const t = a.thunderbolt;
     if (t === null || t.pairing !== "ambiguous") return [];
+    const named = t.candidates.map((c) => {
+      const dev = d.thunderboltDevices.find((x) => x.device === c);
+      return dev ? tbName(dev) : `Thunderbolt device ${c}`;
+    });
     return [
       finding(
         "tb-pairing-ambiguous",
         "info",
         `Not sure which Thunderbolt device carries ${adapterLabel(a)}`,
-        `Linux does not record which Thunderbolt device a network card sits in. Tenbolt matched it to ` +
-          `${t.device} from the topology, but ${[t.device, ...t.candidates].join(", ")} could all carry it, so the ` +
-          `Thunderbolt name and link speed shown may belong to another device (a dock, a disk). Unplugging the ` +
-          `other devices makes the match certain.`,
+        `Linux does not record which Thunderbolt device a network card sits in, and the topology fits ` +
+          `${orList(t.candidates)} equally well. Tenbolt therefore shows no Thunderbolt name, link speed or ` +
+          `authorization for this adapter rather than another device's. Unplugging the other devices, or ` +
+          `plugging the adapter in directly, makes the match certain.`,
         {
           subject: a.nic.pciAddress,
           actions: ["boltctl list"],
-          evidence: [ev("chosen", t.device), `candidates: ${t.candidates.join(", ") || "none"}`],
+          evidence: [`candidates: ${t.candidates.join(", ")}`, ...named.map((n) => `candidate: ${n}`)],
         },
       ),
     ];
@@ -73,7 +91,7 @@ export function tbNoDmaProtection(d: Detection): Finding[] {
   const tbAdapters = d.adapters.filter((a) => a.behindThunderbolt && translated(d, a) !== false);
   if (tbAdapters.length === 0 && d.pendingThunderbolt.length === 0) return [];
   const usedDomains = new Set(
-    [...tbAdapters.map((a) => a.thunderbolt?.domain), ...d.pendingThunderbolt.map((t) => t.domain)].filter(
+    [...tbAdapters.flatMap((a) => adapterDomains(d, a)), ...d.pendingThunderbolt.map((t) => t.domain)].filter(
       (x): x is string => typeof x === "string",
     ),
   );
