@@ -330,6 +330,10 @@ export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 // ---- the events -------------------------------------------------------------------------------
 
 /** CPU beside each throughput point: the busiest core's system and softirq share, and the machine's. */
+/** The UI's screens, for `navigate`. */
+export const ScreenSchema = z.enum(["overview", "driver", "presets", "speedtest", "history", "settings"]);
+export type Screen = z.infer<typeof ScreenSchema>;
+
 export const CpuPointSchema = z.object({
   /** Percent of all cores together (the "cpu" line of /proc/stat). */
   system: z.number(),
@@ -375,6 +379,8 @@ export const EventSchema = z.discriminatedUnion("type", [
     interval: intervalSchema,
     cpu: CpuPointSchema.nullable(),
   }),
+  /** The shell asks the UI to show a screen (a tray item such as "Open driver screen"). */
+  z.object({ type: z.literal("navigate"), screen: ScreenSchema }),
   /** Hot-plug: an adapter plugged or unplugged, a device authorized, a link up or down. */
   z.object({
     type: z.literal("hotplug"),
