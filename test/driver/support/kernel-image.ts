@@ -33,11 +33,19 @@ export async function kernelImage(release: string, runner: Runner): Promise<Kern
     modulesDir: join(root, "lib", "modules", release),
   };
   if (existsSync(image.vmlinuz) && existsSync(join(image.modulesDir, "modules.dep"))) return image;
-  const pkg = `linux-image-${release}`;
-  if (!readdirSync(base).some((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb")))
-    await must(runner, "apt-get", ["download", pkg], { cwd: base });
-  const deb = readdirSync(base).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
-  if (!deb) throw new Error(`apt-get download ${pkg} left no .deb in ${base}`);
+  // The signed image (linux-signed-amd64) often lags a security update; the unsigned build of the
+  // same release is the same kernel and is what the headers' version always has.
+  const names = [`linux-image-${release}`, `linux-image-${release}-unsigned`];
+  const cached = () =>
+    readdirSync(base).find((f) => names.some((n) => f.startsWith(`${n}_`)) && f.endsWith(".deb"));
+  const failures: string[] = [];
+  for (const pkg of names) {
+    if (cached()) break;
+    const r = await runner.run("apt-get", ["download", pkg], { cwd: base, timeoutMs: 10 * 60_000 });
+    if (r.code !== 0) failures.push(`${pkg}: ${(r.stderr || r.stdout).trim()}`);
+  }
+  const deb = cached();
+  if (!deb) throw new Error(`apt-get download found no kernel image: ${failures.join("; ")}`);
   const tmp = join(base, "root.partial");
   rmSync(tmp, { recursive: true, force: true });
   await must(runner, "dpkg-deb", ["-x", join(base, deb), tmp]);
