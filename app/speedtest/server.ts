@@ -12,6 +12,8 @@ import { where } from "./errors.js";
 import { planStreams, serverRole, type Role } from "./plan.js";
 import { COOKIE_SIZE, MAX_PARAMS_JSON, MAX_RESULTS_JSON, State, stateName } from "./protocol/constants.js";
 import { parseParams } from "./protocol/params.js";
+import { SendBudget } from "./pacing.js";
+import { serverOutputText } from "./server-output.js";
 import { buildResults, parseResults } from "./protocol/results.js";
 import {
   adoptWithOnread,
@@ -242,11 +244,19 @@ export class SpeedtestServer {
       await ctrl.writeState(State.TEST_START);
       await ctrl.writeState(State.TEST_RUNNING);
       const t0 = performance.now();
-      const payload = makePayload(params.blockLen);
+      const payload = makePayload(params.blockLen, params.repeatingPayload);
+      // -n/-k: one budget for all sending streams, as iperf3 counts test->bytes_sent.
+      const sendOpts = {
+        blockLen: params.blockLen,
+        rateBps: params.rateBps,
+        burst: params.burst,
+        budget: params.limit.kind === "time" ? null : new SendBudget(params.limit, params.blockLen),
+      };
       for (const s of test.streams) {
+        if (params.noDelay) s.socket.setNoDelay(true);
         if (s.role !== "send") continue;
         const st = s;
-        st.sender = startSender(s.socket, payload, (n) => (st.bytes += n));
+        st.sender = startSender(s.socket, payload, (n) => (st.bytes += n), sendOpts);
       }
       // Omit: counters and clocks restart `omit` seconds after TEST_START.
       let base = test.streams.map(() => 0);
@@ -286,13 +296,19 @@ export class SpeedtestServer {
       await ctrl.writeState(State.EXCHANGE_RESULTS);
       const theirs = parseResults(await ctrl.readJson(MAX_RESULTS_JSON, timeout, "the client's results"));
       const sending = test.streams.some((s) => s.role === "send");
-      await ctrl.writeJson(
-        buildResults(
-          test.streams.map((s, i) => ({ id: s.id, bytes: bytes[i] ?? 0, seconds, retransmits: -1 })),
-          cpuPct,
-          sending ? 0 : -1,
-        ),
+      const results = buildResults(
+        test.streams.map((s, i) => ({ id: s.id, bytes: bytes[i] ?? 0, seconds, retransmits: -1 })),
+        cpuPct,
+        sending ? 0 : -1,
       );
+      const output = params.getServerOutput
+        ? serverOutputText(
+            client,
+            seconds,
+            test.streams.map((s, i) => ({ id: s.id, role: s.role, bytes: bytes[i] ?? 0 })),
+          )
+        : null;
+      await ctrl.writeJson(output === null ? results : { ...results, server_output_text: output });
       await ctrl.writeState(State.DISPLAY_RESULTS);
       // IPERF_DONE, or the client just closing, ends it.
       await ctrl.readState(timeout, "IPERF_DONE").catch(() => undefined);

@@ -4,6 +4,8 @@
 // counts, because 'data' events allocate a Buffer per read and cap receive at 9-16 Gbit/s.
 import net, { type Socket } from "node:net";
 import { randomFillSync } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { pace, type SendBudget } from "./pacing.js";
 
 /** Chunk size for writes: big writes cost fewer syscalls and event-loop turns. */
 export const WRITE_CHUNK = 1024 * 1024;
@@ -15,12 +17,26 @@ const YIELD_EVERY = 4;
  */
 export const READ_BUFFER = 128 * 1024;
 
-/** A payload buffer of whole blocks (>= 1 MiB), random bytes like iperf3's default. */
-export function makePayload(blockLen: number): Buffer {
+/**
+ * A payload buffer of whole blocks (>= 1 MiB): random bytes like iperf3's default, or with
+ * `repeating` (--repeating-payload) each block the digits 0-9 over and over.
+ */
+export function makePayload(blockLen: number, repeating = false): Buffer {
   const blocks = Math.max(1, Math.ceil(WRITE_CHUNK / blockLen));
   const b = Buffer.allocUnsafe(blocks * blockLen);
-  randomFillSync(b);
+  if (!repeating) return randomFillSync(b);
+  for (let i = 0; i < b.length; i++) b[i] = 0x30 + ((i % blockLen) % 10);
   return b;
+}
+
+/** Limits a sender obeys: a shared block budget (-n/-k) and a per-stream rate (-b/--fq-rate). */
+export interface SendOptions {
+  blockLen: number;
+  /** bit/s, 0 for as fast as possible. */
+  rateBps: number;
+  /** Blocks written back to back per paced burst. */
+  burst: number;
+  budget: SendBudget | null;
 }
 
 export interface Sender {
@@ -29,21 +45,48 @@ export interface Sender {
 }
 
 /** Pumps `payload` into the socket until stopped; onBytes gets each completed write's size. */
-export function startSender(socket: Socket, payload: Buffer, onBytes: (n: number) => void): Sender {
+export function startSender(
+  socket: Socket,
+  payload: Buffer,
+  onBytes: (n: number) => void,
+  opts?: SendOptions,
+): Sender {
+  const blockLen = opts?.blockLen ?? payload.length;
+  const perChunk = Math.max(1, Math.floor(payload.length / blockLen));
+  const rate = opts?.rateBps ?? 0;
+  const budget = opts?.budget ?? null;
+  const t0 = performance.now();
+  let written = 0;
   let stopped = false;
   let inflight = 0;
   let settle: (() => void) | null = null;
-  const done = (err?: Error | null) => {
+  let paceTimer: NodeJS.Timeout | undefined;
+  const done = (n: number) => (err?: Error | null) => {
     inflight--;
-    if (!err) onBytes(payload.length); // taken by the kernel: counted, as iperf3 counts write()
+    if (!err) onBytes(n); // taken by the kernel: counted, as iperf3 counts write()
     if (stopped && inflight === 0) settle?.();
   };
+  const whole = done(payload.length);
   // When the kernel takes whole chunks synchronously, write() keeps returning true: yield to the
   // event loop every few chunks so control messages and timers still run.
   const pump = () => {
+    paceTimer = undefined;
     for (let i = 0; i < YIELD_EVERY && !stopped && !socket.destroyed; i++) {
+      let blocks = perChunk;
+      if (rate > 0) {
+        const d = pace(performance.now() - t0, written, rate, blockLen, Math.min(perChunk, opts?.burst ?? 1));
+        if ("waitMs" in d) {
+          paceTimer = setTimeout(pump, Math.max(1, d.waitMs));
+          return;
+        }
+        blocks = d.send;
+      }
+      if (budget) blocks = budget.take(blocks);
+      if (blocks === 0) return; // -n/-k reached: wait for TEST_END, as iperf3's sender does
+      const buf = blocks === perChunk ? payload : payload.subarray(0, blocks * blockLen);
+      written += buf.length;
       inflight++;
-      if (!socket.write(payload, done)) {
+      if (!socket.write(buf, buf === payload ? whole : done(buf.length))) {
         socket.once("drain", pump);
         return;
       }
@@ -54,6 +97,7 @@ export function startSender(socket: Socket, payload: Buffer, onBytes: (n: number
   return {
     stop(maxWaitMs = 1000) {
       stopped = true;
+      clearTimeout(paceTimer);
       socket.removeListener("drain", pump);
       if (inflight === 0 || socket.destroyed) return Promise.resolve();
       return new Promise<void>((resolve) => {
