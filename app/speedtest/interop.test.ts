@@ -51,8 +51,21 @@ for (const c of clientCases) {
       assert.equal(await srv.exited, 0);
       speedtestResultSchema.parse(r);
       const theirs = JSON.parse(srv.stdout()) as {
-        end: { sum_sent: { bytes: number }; sum_received: { bytes: number } };
+        end: {
+          sum_sent: { bytes: number; seconds: number; bits_per_second: number };
+          sum_received: { bytes: number; seconds: number; bits_per_second: number };
+        };
       };
+      // Intervals add up to the totals: the last partial one (writes that drained) is reported.
+      const sum = (role: "send" | "recv") =>
+        r.intervals
+          .filter((iv) => !iv.omitted)
+          .reduce(
+            (a, iv) => a + iv.streams.filter((s) => s.role === role).reduce((b, s) => b + s.bytes, 0),
+            0,
+          );
+      assert.equal(sum("send"), r.sent.bytes, "sent intervals add up to the total");
+      assert.equal(sum("recv"), r.received.bytes, "received intervals add up to the total");
       assert.equal(r.direction, c.direction);
       assert.equal(r.streamTotals.length, c.direction === "bidir" ? 2 * c.streams : c.streams);
       assert.deepEqual(
@@ -64,6 +77,22 @@ for (const c of clientCases) {
         // iperf3's own count of what it received vs what we wrote.
         assertAgree(r.sent.bytes, theirs.end.sum_received.bytes, "upload");
         assert.equal(r.remote.received.bytes, theirs.end.sum_received.bytes);
+        // Seconds and rates as the peer's JSON has them; our sender's rate is not overstated.
+        const line = r.lines[0];
+        assert.ok(line);
+        assert.ok(Math.abs(line.receiver.seconds - theirs.end.sum_received.seconds) < 1e-3);
+        assert.ok(Math.abs(line.receiver.bitsPerSecond / theirs.end.sum_received.bits_per_second - 1) < 1e-3);
+        // The sender's clock runs to its last write, as its intervals do.
+        const measured = r.intervals.filter((iv) => !iv.omitted);
+        const span = (measured.at(-1)?.end ?? 0) - (measured[0]?.start ?? 0);
+        assert.ok(
+          Math.abs(line.sender.seconds - span) < 1e-5,
+          `sender ${line.sender.seconds} s, intervals ${span} s`,
+        );
+        // One stream: what sits in socket buffers is small next to 1 s of loopback.
+        const over = line.sender.bitsPerSecond / theirs.end.sum_received.bits_per_second - 1;
+        if (c.streams === 1)
+          assert.ok(over < 0.01, `sender rate ${(over * 100).toFixed(2)} % above the peer's receiver`);
         assert.equal(r.received.bytes, 0);
         assert.notEqual(r.retransmits, undefined);
       } else if (c.direction === "download") {
@@ -112,6 +141,9 @@ for (const c of serverCases) {
       } else if (c.direction === "download") {
         assertAgree(done.sentBytes, e.receivedBytes, "we sent, iperf3 received", c.slack);
         assert.equal(e.sentBytes, done.sentBytes, "iperf3 shows our count");
+        const over = e.sentBitsPerSecond / e.receivedBitsPerSecond - 1;
+        if (!c.slack)
+          assert.ok(over < 0.01, `our sender rate ${(over * 100).toFixed(2)} % above iperf3's receiver`);
       } else {
         assertAgree(e.sentBytes, done.receivedBytes, "bidir: iperf3 -> us");
         assert.ok((e.reverseReceivedBytes ?? 0) > 0, "bidir: us -> iperf3");

@@ -43,7 +43,10 @@ export type ServerEvent =
       type: "test-done";
       client: string;
       direction: Direction;
+      /** To TEST_END (receiving streams). */
       seconds: number;
+      /** To the last write taken (sending streams). */
+      sendSeconds: number;
       sentBytes: number;
       receivedBytes: number;
     }
@@ -287,17 +290,26 @@ export class SpeedtestServer {
       // their callbacks, leaving bytes the client reads but we never counted.
       const received = test.streams.map((s) => s.bytes);
       await Promise.all(test.streams.map((s) => s.sender?.stop(250)));
+      // The sending streams' clock stops when their last write was taken, not at TEST_END.
+      const tDrained = performance.now();
       const bytes = test.streams.map(
         (s, i) => (s.role === "send" ? s.bytes : (received[i] ?? 0)) - (base[i] ?? 0),
       );
       for (const s of test.streams) s.socket.destroy();
       const cpuPct = cpu.since();
       const seconds = (tEnd - tMeasured) / 1000;
+      const sendSeconds = (tDrained - tMeasured) / 1000;
+      const secondsOf = (s: DataStream) => (s.role === "send" ? sendSeconds : seconds);
       await ctrl.writeState(State.EXCHANGE_RESULTS);
       const theirs = parseResults(await ctrl.readJson(MAX_RESULTS_JSON, timeout, "the client's results"));
       const sending = test.streams.some((s) => s.role === "send");
       const results = buildResults(
-        test.streams.map((s, i) => ({ id: s.id, bytes: bytes[i] ?? 0, seconds, retransmits: -1 })),
+        test.streams.map((s, i) => ({
+          id: s.id,
+          bytes: bytes[i] ?? 0,
+          seconds: secondsOf(s),
+          retransmits: -1,
+        })),
         cpuPct,
         sending ? 0 : -1,
       );
@@ -320,6 +332,7 @@ export class SpeedtestServer {
         client,
         direction: params.direction,
         seconds,
+        sendSeconds,
         sentBytes: sum("send"),
         receivedBytes: sum("recv"),
       });
