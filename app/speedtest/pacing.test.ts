@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pace, SendBudget } from "./pacing.js";
-import { makePayload } from "./stream-io.js";
+import { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
+import { makePayload, startSender } from "./stream-io.js";
 import { parseParams } from "./protocol/params.js";
 
 test("budget: -n rounds up to whole blocks, -k counts blocks, time is unlimited", () => {
@@ -25,10 +27,10 @@ test("pace: catch up while below the average rate, else wait until at it", () =>
   assert.ok("waitMs" in w && Math.abs(w.waitMs - 5) < 1e-9, JSON.stringify(w));
 });
 
-test("--repeating-payload: every block is the digits 0-9 from its start", () => {
+test("the payload is one block of -l bytes; --repeating-payload fills it with 0-9", () => {
   const p = makePayload(12, true);
-  assert.equal(p.subarray(0, 24).toString("latin1"), "012345678901012345678901");
-  assert.equal(p.length % 12, 0);
+  assert.equal(p.toString("latin1"), "012345678901");
+  assert.equal(makePayload(1000).length, 1000);
 });
 
 test("server params: -n/-k, -b/--fq-rate, burst, -N, flags it cannot apply", () => {
@@ -59,4 +61,51 @@ test("server params: -n/-k, -b/--fq-rate, burst, -N, flags it cannot apply", () 
   assert.ok(!neg.ok && neg.ierrno === 114);
   const burst = parseParams({ tcp: true, burst: 1001 });
   assert.ok(!burst.ok && burst.ierrno === 15);
+});
+
+/** A socket that takes every write at once and records its size. */
+function recordingSocket() {
+  const e = new EventEmitter() as EventEmitter & {
+    destroyed: boolean;
+    sizes: number[];
+    write(b: Buffer, cb: (err?: Error | null) => void): boolean;
+  };
+  e.destroyed = false;
+  e.sizes = [];
+  e.write = (b, cb) => {
+    e.sizes.push(b.length);
+    queueMicrotask(() => cb(null));
+    return e.sizes.length % 50 !== 0; // backpressure now and then
+  };
+  setInterval(() => e.emit("drain"), 1).unref();
+  return e;
+}
+
+test("sender: one write per -l block; a -k budget stops it after exactly that many", async () => {
+  const sock = recordingSocket();
+  let counted = 0;
+  const s = startSender(sock as unknown as Socket, makePayload(1000), (n) => (counted += n), {
+    rateBps: 0,
+    burst: 1,
+    budget: new SendBudget({ kind: "blocks", blocks: 123 }, 1000),
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await s.stop();
+  assert.equal(sock.sizes.length, 123);
+  assert.ok(sock.sizes.every((n) => n === 1000));
+  assert.equal(counted, 123_000);
+});
+
+test("sender: -b paces the average rate", async () => {
+  const sock = recordingSocket();
+  let counted = 0;
+  // 8 Mbit/s of 1000-byte blocks: 1000 blocks per second, about 200 in 200 ms.
+  const s = startSender(sock as unknown as Socket, makePayload(1000), (n) => (counted += n), {
+    rateBps: 8e6,
+    burst: 1,
+    budget: null,
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  await s.stop();
+  assert.ok(counted >= 150_000 && counted <= 260_000, `sent ${counted} bytes in 200 ms`);
 });

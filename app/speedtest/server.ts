@@ -250,7 +250,6 @@ export class SpeedtestServer {
       const payload = makePayload(params.blockLen, params.repeatingPayload);
       // -n/-k: one budget for all sending streams, as iperf3 counts test->bytes_sent.
       const sendOpts = {
-        blockLen: params.blockLen,
         rateBps: params.rateBps,
         burst: params.burst,
         budget: params.limit.kind === "time" ? null : new SendBudget(params.limit, params.blockLen),

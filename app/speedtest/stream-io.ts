@@ -1,5 +1,5 @@
-// The data path. Sending: one Buffer, filled once, written over and over in chunks of >= 1 MiB
-// with backpressure (write() false -> wait for 'drain'), counting bytes when the kernel took them
+// The data path. Sending: one block (-l) filled once, written over and over, one write per
+// block as iperf3 does, with backpressure (write() false -> wait for 'drain'), counting bytes when the kernel took them
 // (write callback). Receiving: net's `onread` with one reused buffer and a callback that only
 // counts, because 'data' events allocate a Buffer per read and cap receive at 9-16 Gbit/s.
 import net, { type Socket } from "node:net";
@@ -7,10 +7,9 @@ import { randomFillSync } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { pace, type SendBudget } from "./pacing.js";
 
-/** Chunk size for writes: big writes cost fewer syscalls and event-loop turns. */
-export const WRITE_CHUNK = 1024 * 1024;
-/** Chunks written back to back before yielding to the event loop. */
-const YIELD_EVERY = 4;
+/** Bytes written back to back before yielding to the event loop (in whole blocks, at most MAX_RUN writes). */
+const YIELD_BYTES = 4 * 1024 * 1024;
+const MAX_RUN = 1024;
 /**
  * Reused receive buffer size. Measured on loopback against iperf3 -R: 128 KiB reads ran about
  * twice as fast as 1 MiB reads (the buffer stays in cache; the window opens sooner).
@@ -18,23 +17,21 @@ const YIELD_EVERY = 4;
 export const READ_BUFFER = 128 * 1024;
 
 /**
- * A payload buffer of whole blocks (>= 1 MiB): random bytes like iperf3's default, or with
- * `repeating` (--repeating-payload) each block the digits 0-9 over and over.
+ * One block, written once per write() as iperf3 does (-l, default 128 KiB): random bytes like
+ * iperf3's default, or with `repeating` (--repeating-payload) the digits 0-9 over and over.
  */
 export function makePayload(blockLen: number, repeating = false): Buffer {
-  const blocks = Math.max(1, Math.ceil(WRITE_CHUNK / blockLen));
-  const b = Buffer.allocUnsafe(blocks * blockLen);
+  const b = Buffer.allocUnsafe(blockLen);
   if (!repeating) return randomFillSync(b);
-  for (let i = 0; i < b.length; i++) b[i] = 0x30 + ((i % blockLen) % 10);
+  for (let i = 0; i < b.length; i++) b[i] = 0x30 + (i % 10);
   return b;
 }
 
 /** Limits a sender obeys: a shared block budget (-n/-k) and a per-stream rate (-b/--fq-rate). */
 export interface SendOptions {
-  blockLen: number;
   /** bit/s, 0 for as fast as possible. */
   rateBps: number;
-  /** Blocks written back to back per paced burst. */
+  /** Blocks written back to back per paced burst (-b RATE/BURST), 1 without. */
   burst: number;
   budget: SendBudget | null;
 }
@@ -44,49 +41,49 @@ export interface Sender {
   stop(maxWaitMs?: number): Promise<void>;
 }
 
-/** Pumps `payload` into the socket until stopped; onBytes gets each completed write's size. */
+/** Writes the one-block `payload` over and over until stopped; onBytes gets each completed write's size. */
 export function startSender(
   socket: Socket,
   payload: Buffer,
   onBytes: (n: number) => void,
   opts?: SendOptions,
 ): Sender {
-  const blockLen = opts?.blockLen ?? payload.length;
-  const perChunk = Math.max(1, Math.floor(payload.length / blockLen));
+  const blockLen = payload.length;
+  const run = Math.max(1, Math.min(MAX_RUN, Math.floor(YIELD_BYTES / blockLen)));
   const rate = opts?.rateBps ?? 0;
+  const burst = opts?.burst ?? 1;
   const budget = opts?.budget ?? null;
   const t0 = performance.now();
   let written = 0;
+  /** Blocks the pacer let through and not yet written. */
+  let credit = 0;
   let stopped = false;
   let inflight = 0;
   let settle: (() => void) | null = null;
   let paceTimer: NodeJS.Timeout | undefined;
-  const done = (n: number) => (err?: Error | null) => {
+  const done = (err?: Error | null) => {
     inflight--;
-    if (!err) onBytes(n); // taken by the kernel: counted, as iperf3 counts write()
+    if (!err) onBytes(blockLen); // taken by the kernel: counted, as iperf3 counts write()
     if (stopped && inflight === 0) settle?.();
   };
-  const whole = done(payload.length);
-  // When the kernel takes whole chunks synchronously, write() keeps returning true: yield to the
-  // event loop every few chunks so control messages and timers still run.
+  // When the kernel takes blocks synchronously, write() keeps returning true: yield to the event
+  // loop every few MiB so control messages and timers still run.
   const pump = () => {
     paceTimer = undefined;
-    for (let i = 0; i < YIELD_EVERY && !stopped && !socket.destroyed; i++) {
-      let blocks = perChunk;
-      if (rate > 0) {
-        const d = pace(performance.now() - t0, written, rate, blockLen, Math.min(perChunk, opts?.burst ?? 1));
+    for (let i = 0; i < run && !stopped && !socket.destroyed; i++) {
+      if (rate > 0 && credit === 0) {
+        const d = pace(performance.now() - t0, written, rate, blockLen, run);
         if ("waitMs" in d) {
           paceTimer = setTimeout(pump, Math.max(1, d.waitMs));
           return;
         }
-        blocks = d.send;
+        credit = burst > 1 ? burst : d.send;
       }
-      if (budget) blocks = budget.take(blocks);
-      if (blocks === 0) return; // -n/-k reached: wait for TEST_END, as iperf3's sender does
-      const buf = blocks === perChunk ? payload : payload.subarray(0, blocks * blockLen);
-      written += buf.length;
+      if (budget && budget.take(1) === 0) return; // -n/-k reached: wait for TEST_END, as iperf3 does
+      if (credit > 0) credit--;
+      written += blockLen;
       inflight++;
-      if (!socket.write(buf, buf === payload ? whole : done(buf.length))) {
+      if (!socket.write(payload, done)) {
         socket.once("drain", pump);
         return;
       }
