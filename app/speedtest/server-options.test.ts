@@ -113,3 +113,17 @@ test("-N and --repeating-payload are applied, not named as ignored", { timeout: 
   const start = events.find((e) => e.type === "test-start");
   assert.ok(start && start.type === "test-start" && start.ignored.length === 0);
 });
+
+test(
+  "stopping the server mid-test sends SERVER_TERMINATE: a stock client says so",
+  { timeout: 30_000 },
+  async (t) => {
+    if (skip) return t.skip(skip);
+    const srv = await SpeedtestServer.listen({ port: 0, bind: "127.0.0.1", once: false });
+    const run = runIperf3Client("127.0.0.1", srv.port, ["-t", "5", "-R"], { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    await srv.close();
+    const r = await run;
+    assert.match(r.end.error ?? "", /the server has terminated/, r.stdout + r.stderr);
+  },
+);

@@ -62,6 +62,7 @@ interface DataStream {
 
 /** One test from PARAM_EXCHANGE to IPERF_DONE; null between tests. */
 interface ActiveTest {
+  ctrl: ControlChannel;
   cookie: Buffer;
   /** Accepting data connections (CREATE_STREAMS sent, TEST_START not yet). */
   creating: boolean;
@@ -114,10 +115,19 @@ export class SpeedtestServer {
     return this.closedP;
   }
 
-  /** Stops listening and drops every connection (a test in progress ends for its client). */
-  close(): Promise<void> {
-    this.active?.abort("server stopping");
+  /**
+   * Stops listening and drops every connection. A client in a test is told SERVER_TERMINATE first,
+   * as an iperf3 server does on SIGINT/SIGTERM, so a stock client prints its partial summary and
+   * "the server has terminated".
+   */
+  async close(): Promise<void> {
+    const t = this.active;
     this.server.close();
+    if (t) {
+      const said = t.ctrl.writeState(State.SERVER_TERMINATE).catch(() => undefined);
+      await Promise.race([said, new Promise((r) => setTimeout(r, 500).unref())]);
+      t.abort("server stopping");
+    }
     for (const s of this.sockets) s.destroy();
     return this.closedP;
   }
@@ -212,6 +222,7 @@ export class SpeedtestServer {
       const abortP = new Promise<never>((_, rej) => (abortTest = (reason) => rej(new Error(reason))));
       abortP.catch(() => undefined);
       test = {
+        ctrl,
         cookie,
         creating: true,
         roles: plan.map(serverRole),
