@@ -254,7 +254,7 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
     if (outcome !== "tick") await failMidTest(outcome, ctrl, s.at);
     const counts = pool.read();
     emit({ type: "interval", interval: rec.mark((performance.now() - t0) / 1000, counts, k <= opts.omit) });
-    retransmits?.sample();
+    retransmits?.sample(k === opts.omit);
     if (k === opts.omit) {
       // Both sides restart counters and clocks here.
       base = counts;
