@@ -253,13 +253,14 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
     const outcome = await untilOrEvent(t0 + k * 1000, ctrl, pool, s.watch);
     if (outcome !== "tick") await failMidTest(outcome, ctrl, s.at);
     const counts = pool.read();
-    emit({ type: "interval", interval: rec.mark((performance.now() - t0) / 1000, counts, k <= opts.omit) });
+    const now = performance.now();
+    emit({ type: "interval", interval: rec.mark((now - t0) / 1000, counts, k <= opts.omit) });
     retransmits?.sample(k === opts.omit);
     if (k === opts.omit) {
       // Both sides restart counters and clocks here.
       base = counts;
       cpu = cpuMeter();
-      tMeasured = performance.now();
+      tMeasured = now;
     }
   }
   const tEnd = performance.now();

@@ -300,8 +300,9 @@ export class SpeedtestServer {
       // their callbacks, leaving bytes the client reads but we never counted.
       const received = test.streams.map((s) => s.bytes);
       await Promise.all(test.streams.map((s) => s.sender?.stop(250)));
-      // The sending streams' clock stops when their last write was taken, not at TEST_END.
-      const tDrained = performance.now();
+      // The sending streams' clock stops when their last write was taken (after TEST_END when
+      // writes were in flight), not at TEST_END; writes the client never read do not count.
+      const tDrained = Math.max(tEnd, ...test.streams.map((s) => s.sender?.lastWriteAt ?? 0));
       const bytes = test.streams.map(
         (s, i) => (s.role === "send" ? s.bytes : (received[i] ?? 0)) - (base[i] ?? 0),
       );

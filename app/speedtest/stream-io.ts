@@ -39,6 +39,8 @@ export interface SendOptions {
 export interface Sender {
   /** Stops writing; resolves when writes already queued finished (or after maxWaitMs). */
   stop(maxWaitMs?: number): Promise<void>;
+  /** performance.now() of the last write the kernel took (0 before the first). */
+  readonly lastWriteAt: number;
 }
 
 /** Writes the one-block `payload` over and over until stopped; onBytes gets each completed write's size. */
@@ -61,9 +63,13 @@ export function startSender(
   let inflight = 0;
   let settle: (() => void) | null = null;
   let paceTimer: NodeJS.Timeout | undefined;
+  let lastWriteAt = 0;
   const done = (err?: Error | null) => {
     inflight--;
-    if (!err) onBytes(blockLen); // taken by the kernel: counted, as iperf3 counts write()
+    if (!err) {
+      onBytes(blockLen); // taken by the kernel: counted, as iperf3 counts write()
+      lastWriteAt = performance.now();
+    }
     if (stopped && inflight === 0) settle?.();
   };
   // When the kernel takes blocks synchronously, write() keeps returning true: yield to the event
@@ -92,6 +98,9 @@ export function startSender(
   };
   pump();
   return {
+    get lastWriteAt() {
+      return lastWriteAt;
+    },
     stop(maxWaitMs = 1000) {
       stopped = true;
       clearTimeout(paceTimer);
