@@ -131,20 +131,44 @@ export function countingOnread(
   };
 }
 
+type Onread = { buffer: Buffer; callback: (n: number, buf: Buffer) => boolean };
+
+/**
+ * Whether the accepted socket's handle can be moved into a new Socket: the private `_handle` is
+ * there and looks like a libuv stream handle. True on Node 20, 22 and 24 (and Electron's Node);
+ * checked per socket so a Node that renames it falls back instead of breaking.
+ */
+export function canMoveHandle(accepted: Socket): boolean {
+  const h = (accepted as unknown as { _handle?: unknown })._handle;
+  return (
+    typeof h === "object" && h !== null && typeof (h as { readStart?: unknown }).readStart === "function"
+  );
+}
+
 /**
  * Server side: sockets from net.Server cannot take `onread`, so the accepted (paused) socket's
- * handle is moved into a new Socket that has it. Relies on the `handle` option and the private
- * `_handle` (Node 20); tested in server.test.ts so a Node upgrade that breaks it shows up.
+ * handle is moved into a new Socket that has it (the undocumented `handle` option and the private
+ * `_handle`). Without that (`moveHandle` false), the fallback reads 'data' events and hands the
+ * bytes to the same callback through the same buffer: slower, but correct.
  */
 export function adoptWithOnread(
   accepted: Socket,
-  onread: { buffer: Buffer; callback: (n: number, buf: Buffer) => boolean },
+  onread: Onread,
+  moveHandle = canMoveHandle(accepted),
 ): Socket {
-  const holder = accepted as unknown as { _handle: unknown };
-  const handle = holder._handle;
-  if (!handle) throw new Error("accepted socket has no handle");
-  holder._handle = null;
-  accepted.destroy();
-  const s = new net.Socket({ handle, onread } as net.SocketConstructorOpts);
-  return s;
+  if (moveHandle) {
+    const holder = accepted as unknown as { _handle: unknown };
+    const handle = holder._handle;
+    holder._handle = null;
+    accepted.destroy();
+    return new net.Socket({ handle, onread } as net.SocketConstructorOpts);
+  }
+  accepted.on("data", (b: Buffer) => {
+    for (let off = 0; off < b.length; off += onread.buffer.length) {
+      const n = b.copy(onread.buffer, 0, off, Math.min(b.length, off + onread.buffer.length));
+      onread.callback(n, onread.buffer);
+    }
+  });
+  accepted.resume();
+  return accepted;
 }
