@@ -249,11 +249,12 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
   const rec = new IntervalRecorder(s.slots, base);
   const sendPorts = connected.filter((c) => c.slot.clientRole === "send").map((c) => c.localPort);
   const retransmits = opts.runner ? new RetransmitWatcher(opts.runner, sendPorts) : null;
+  let now = t0;
   for (let k = 1; k <= opts.omit + opts.time; k++) {
     const outcome = await untilOrEvent(t0 + k * 1000, ctrl, pool, s.watch);
     if (outcome !== "tick") await failMidTest(outcome, ctrl, s.at);
     const counts = pool.read();
-    const now = performance.now();
+    now = performance.now();
     emit({ type: "interval", interval: rec.mark((now - t0) / 1000, counts, k <= opts.omit) });
     retransmits?.sample(k === opts.omit);
     if (k === opts.omit) {
@@ -263,14 +264,15 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
       tMeasured = now;
     }
   }
-  const tEnd = performance.now();
-  const recvCounts = pool.read();
+  // The last tick is the end: the last interval and the totals share it.
+  const tEnd = now;
+  const recvCounts = [...rec.lastCounts];
   // Senders finish the write in flight, so it is counted (iperf3 counts what write() took), and
   // their clock stops once it is: bytes that drained after tEnd over tEnd's seconds would
   // overstate the sender's rate.
   const sends = s.slots.some((sl) => sl.clientRole === "send");
   if (sends) await pool.stopSenders();
-  const tSendEnd = performance.now();
+  const tStopped = performance.now();
   const sendCounts = pool.read();
   const usage = cpu.since();
   await ctrl.writeState(State.TEST_END);
@@ -278,8 +280,9 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
   const finalCounts = s.slots.map((sl) =>
     sl.clientRole === "send" ? (sendCounts[sl.slot] ?? 0) : (recvCounts[sl.slot] ?? 0),
   );
-  if (sends && finalCounts.some((c, i) => c !== rec.lastCounts[i]))
-    emit({ type: "interval", interval: rec.mark((tSendEnd - t0) / 1000, finalCounts, false) });
+  const drained = sends && finalCounts.some((c, i) => c !== rec.lastCounts[i]);
+  const tSendEnd = drained ? tStopped : tEnd;
+  if (drained) emit({ type: "interval", interval: rec.mark((tSendEnd - t0) / 1000, finalCounts, false) });
   return {
     seconds: (tEnd - tMeasured) / 1000,
     sendSeconds: (tSendEnd - tMeasured) / 1000,
