@@ -38,10 +38,10 @@ export const registerServe: RegisterCommand = (program, io) => {
               io.out(`${e.client}: refused, a test is running\n`);
               break;
             case "test-done": {
-              const rate = (b: number) => formatRate(e.seconds > 0 ? (b * 8) / e.seconds : 0);
+              const rate = (b: number, s: number) => formatRate(s > 0 ? (b * 8) / s : 0);
               const parts = [
-                e.receivedBytes > 0 ? `received ${rate(e.receivedBytes)}` : "",
-                e.sentBytes > 0 ? `sent ${rate(e.sentBytes)}` : "",
+                e.receivedBytes > 0 ? `received ${rate(e.receivedBytes, e.seconds)}` : "",
+                e.sentBytes > 0 ? `sent ${rate(e.sentBytes, e.sendSeconds)}` : "",
               ].filter(Boolean);
               io.out(`${e.client}: done in ${e.seconds.toFixed(2)} s, ${parts.join(", ")}\n`);
               break;

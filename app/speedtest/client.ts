@@ -95,8 +95,10 @@ interface Session {
 }
 
 interface Measurement {
-  /** Seconds after the omitted warm-up, this host's clock. */
+  /** Seconds after the omitted warm-up, this host's clock, to TEST_END. */
   seconds: number;
+  /** The same for sending streams, to when their last write was taken. */
+  sendSeconds: number;
   /** Bytes per slot over the measured part. */
   bytes: number[];
   intervals: Interval[];
@@ -155,6 +157,7 @@ async function runTest(opts: ClientOptions, emit: EventSink): Promise<SpeedtestR
       startedAt,
       finishedAt: new Date(),
       seconds: m.seconds,
+      sendSeconds: m.sendSeconds,
       streams: slots.map((slot) => ({
         slot,
         bytes: m.bytes[slot.slot] ?? 0,
@@ -246,28 +249,43 @@ async function measure(s: Session, connected: ConnectedStream[], emit: EventSink
   const rec = new IntervalRecorder(s.slots, base);
   const sendPorts = connected.filter((c) => c.slot.clientRole === "send").map((c) => c.localPort);
   const retransmits = opts.runner ? new RetransmitWatcher(opts.runner, sendPorts) : null;
+  let now = t0;
   for (let k = 1; k <= opts.omit + opts.time; k++) {
     const outcome = await untilOrEvent(t0 + k * 1000, ctrl, pool, s.watch);
     if (outcome !== "tick") await failMidTest(outcome, ctrl, s.at);
     const counts = pool.read();
-    emit({ type: "interval", interval: rec.mark((performance.now() - t0) / 1000, counts, k <= opts.omit) });
-    retransmits?.sample();
+    now = performance.now();
+    emit({ type: "interval", interval: rec.mark((now - t0) / 1000, counts, k <= opts.omit) });
+    retransmits?.sample(k === opts.omit);
     if (k === opts.omit) {
       // Both sides restart counters and clocks here.
       base = counts;
       cpu = cpuMeter();
-      tMeasured = performance.now();
+      tMeasured = now;
     }
   }
-  const tEnd = performance.now();
-  const recvCounts = pool.read();
-  // Senders finish the write in flight, so it is counted (iperf3 counts what write() took).
-  if (s.slots.some((sl) => sl.clientRole === "send")) await pool.stopSenders();
+  // The last tick is the end: the last interval and the totals share it.
+  const tEnd = now;
+  const recvCounts = [...rec.lastCounts];
+  // Senders finish the write in flight, so it is counted (iperf3 counts what write() took), and
+  // their clock stops once it is: bytes that drained after tEnd over tEnd's seconds would
+  // overstate the sender's rate.
+  const sends = s.slots.some((sl) => sl.clientRole === "send");
+  if (sends) await pool.stopSenders();
+  const tStopped = performance.now();
   const sendCounts = pool.read();
   const usage = cpu.since();
   await ctrl.writeState(State.TEST_END);
+  // The last, partial interval: what drained after the last tick, so intervals add up to the totals.
+  const finalCounts = s.slots.map((sl) =>
+    sl.clientRole === "send" ? (sendCounts[sl.slot] ?? 0) : (recvCounts[sl.slot] ?? 0),
+  );
+  const drained = sends && finalCounts.some((c, i) => c !== rec.lastCounts[i]);
+  const tSendEnd = drained ? tStopped : tEnd;
+  if (drained) emit({ type: "interval", interval: rec.mark((tSendEnd - t0) / 1000, finalCounts, false) });
   return {
     seconds: (tEnd - tMeasured) / 1000,
+    sendSeconds: (tSendEnd - tMeasured) / 1000,
     bytes: s.slots.map(
       (sl) =>
         (sl.clientRole === "send" ? (sendCounts[sl.slot] ?? 0) : (recvCounts[sl.slot] ?? 0)) -
@@ -307,7 +325,7 @@ async function exchangeResults(
       s.slots.map((sl) => ({
         id: sl.id,
         bytes: m.bytes[sl.slot] ?? 0,
-        seconds: m.seconds,
+        seconds: sl.clientRole === "send" ? m.sendSeconds : m.seconds,
         retransmits: retrans.get(sl.slot) ?? -1,
       })),
       m.cpu,

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planStreams, serverRole } from "./plan.js";
 import { IntervalRecorder } from "./intervals.js";
-import { parseSsRetransmits } from "./retransmits.js";
+import { parseSsRetransmits, RetransmitWatcher } from "./retransmits.js";
+import type { Runner } from "../system/runner.js";
 import { interfaceFor } from "./iface.js";
 import { assembleResult } from "./summary.js";
 import { speedtestResultSchema } from "./result.js";
@@ -125,4 +126,26 @@ test("eventStream: events in order as an async iterable, ending after the run", 
   }))
     seen.push(e.type);
   assert.deepEqual(seen, ["connected", "started", "counters"]);
+});
+
+test("retransmits restart at the omit mark, as iperf3's do", async () => {
+  const seen = [5, 9, 12];
+  let call = 0;
+  const runner: Runner = {
+    run: () => {
+      const n = seen[Math.min(call++, seen.length - 1)] ?? 0;
+      const text = `ESTAB 0 0 127.0.0.1:40000 127.0.0.1:5201\n\t cubic retrans:0/${n}\n`;
+      return Promise.resolve({ code: 0, stdout: text, stderr: "" } as Awaited<ReturnType<Runner["run"]>>);
+    },
+  };
+  const w = new RetransmitWatcher(runner, [40000]);
+  w.sample();
+  await w.result();
+  w.sample(true); // omit ends: 9 retransmits so far
+  await w.result();
+  w.sample();
+  assert.deepEqual(await w.result(), [3]);
+  const plain = new RetransmitWatcher(runner, [40000]);
+  plain.sample();
+  assert.deepEqual(await plain.result(), [12], "no omit: the total");
 });

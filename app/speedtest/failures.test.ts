@@ -6,7 +6,7 @@ import net from "node:net";
 import { spawn } from "node:child_process";
 import { runClient, type ClientOptions } from "./client.js";
 import { SpeedtestError, type SpeedtestFailure } from "./errors.js";
-import { SpeedtestServer } from "./server.js";
+import { SpeedtestServer, type ServerEvent } from "./server.js";
 import { freePort, iperf3Unavailable, runIperf3Client, startIperf3Server } from "../../test/netns/iperf3.js";
 
 let skip: string | false = false;
@@ -238,7 +238,8 @@ test(
       victim.kill("SIGKILL");
       await new Promise((r) => victim.on("close", r));
       const udp = await runIperf3Client("127.0.0.1", srv.port, ["-u", "-t", "1"]);
-      assert.ok(udp.end.error, "UDP is refused with SERVER_ERROR");
+      // SERVER_ERROR with IEUNIMP (13), which the stock client puts in words (not "closed unexpectedly").
+      assert.match(udp.end.error ?? "", /not implemented/, "UDP is refused with SERVER_ERROR");
       const ok = await runIperf3Client("127.0.0.1", srv.port, ["-t", "1"]);
       assert.equal(ok.end.error, undefined, ok.stdout + ok.stderr);
       assert.ok(ok.end.receivedBytes > 0);
@@ -248,6 +249,123 @@ test(
       await expectFailure(opts(srv.port, { time: 5, signal: ac.signal }), "interrupted", 3000);
       const again = await runClient(opts(srv.port, { direction: "download" }));
       assert.ok(again.received.bytes > 0);
+    } finally {
+      await srv.close();
+    }
+  },
+);
+
+test(
+  "Ctrl-C sends CLIENT_TERMINATE: our server hears it as an interruption",
+  { timeout: 20_000 },
+  async () => {
+    const events: ServerEvent[] = [];
+    const srv = await SpeedtestServer.listen({
+      port: 0,
+      bind: "127.0.0.1",
+      once: true,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 700);
+      await expectFailure(opts(srv.port, { time: 5, signal: ac.signal }), "interrupted", 3000);
+      await srv.closed;
+      const failed = events.find((e) => e.type === "test-failed");
+      assert.ok(
+        failed && failed.type === "test-failed" && /interrupted/.test(failed.reason),
+        JSON.stringify(events),
+      );
+    } finally {
+      await srv.close();
+    }
+  },
+);
+
+test("SERVER_TERMINATE mid-test ends our client at once with that reason", { timeout: 20_000 }, async () => {
+  const srv = await SpeedtestServer.listen({ port: 0, bind: "127.0.0.1", once: false });
+  const run = expectFailure(opts(srv.port, { time: 5, direction: "download" }), "closed", 3000);
+  await new Promise((r) => setTimeout(r, 800));
+  await srv.close();
+  const e = await run;
+  assert.match(e.message, /was stopped in the middle of the test/);
+});
+
+/** A raw client up to CREATE_STREAMS; resolves with the control socket. */
+async function rawClient(port: number, cookie: Buffer, params: Buffer): Promise<net.Socket> {
+  const s = net.connect(port, "127.0.0.1");
+  s.on("error", () => undefined);
+  await new Promise((r) => s.once("connect", r));
+  s.write(cookie);
+  return s.once("data", () => s.write(params));
+}
+
+function jsonBlock(v: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(v));
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+function firstBytes(s: net.Socket, ms: number): Promise<{ bytes: Buffer; closed: boolean }> {
+  return new Promise((resolve) => {
+    let got = Buffer.alloc(0);
+    const t = setTimeout(() => resolve({ bytes: got, closed: false }), ms);
+    s.on("data", (b: Buffer) => (got = Buffer.concat([got, b])));
+    s.once("close", () => {
+      clearTimeout(t);
+      resolve({ bytes: got, closed: true });
+    });
+  });
+}
+
+test(
+  "our server refuses a parameter block over 8 KiB (iperf3's cap) without reading on",
+  { timeout: 10_000 },
+  async () => {
+    const srv = await SpeedtestServer.listen({
+      port: 0,
+      bind: "127.0.0.1",
+      once: false,
+      protocolTimeoutMs: 3000,
+    });
+    try {
+      const big = jsonBlock({ tcp: true, time: 1, parallel: 1, pad: "x".repeat(9000) });
+      const s = await rawClient(srv.port, Buffer.alloc(37, 0x61), big);
+      const r = await firstBytes(s, 1500);
+      // PARAM_EXCHANGE (9) and then the close; never CREATE_STREAMS (10).
+      assert.ok(r.closed, "closed");
+      assert.ok(!r.bytes.includes(10), `got ${r.bytes.toString("hex")}`);
+    } finally {
+      await srv.close();
+    }
+  },
+);
+
+test(
+  "our server answers a data connection with the wrong cookie with ACCESS_DENIED",
+  { timeout: 10_000 },
+  async () => {
+    const srv = await SpeedtestServer.listen({
+      port: 0,
+      bind: "127.0.0.1",
+      once: false,
+      protocolTimeoutMs: 3000,
+    });
+    try {
+      const ctrl = await rawClient(
+        srv.port,
+        Buffer.alloc(37, 0x61),
+        jsonBlock({ tcp: true, time: 1, parallel: 1 }),
+      );
+      await new Promise((r) => setTimeout(r, 200)); // CREATE_STREAMS has been sent
+      const data = net.connect(srv.port, "127.0.0.1");
+      data.on("error", () => undefined);
+      await new Promise((r) => data.once("connect", r));
+      data.write(Buffer.alloc(37, 0x62));
+      const r = await firstBytes(data, 2000);
+      assert.equal(r.bytes[0], 0xff, `got ${r.bytes.toString("hex")}`);
+      ctrl.destroy();
     } finally {
       await srv.close();
     }

@@ -22,7 +22,8 @@ function assertAgree(sent: number, received: number, what: string, slack = 0) {
   assert.ok(received >= sent * 0.9, `${what}: received ${received} far below sent ${sent}`);
 }
 
-const clientCases: { name: string; host: string; direction: Direction; streams: number }[] = [
+const clientCases: { name: string; host: string; direction: Direction; streams: number; omit?: number }[] = [
+  { name: "upload with --omit 1", host: "127.0.0.1", direction: "upload", streams: 1, omit: 1 },
   { name: "upload over IPv4", host: "127.0.0.1", direction: "upload", streams: 1 },
   { name: "download (reverse) over IPv4", host: "127.0.0.1", direction: "download", streams: 1 },
   { name: "4 parallel streams", host: "127.0.0.1", direction: "upload", streams: 4 },
@@ -44,15 +45,28 @@ for (const c of clientCases) {
         direction: c.direction,
         streams: c.streams,
         time: 1,
-        omit: 0,
+        omit: c.omit ?? 0,
         blockLen: 131072,
         runner: systemRunner,
       });
       assert.equal(await srv.exited, 0);
       speedtestResultSchema.parse(r);
       const theirs = JSON.parse(srv.stdout()) as {
-        end: { sum_sent: { bytes: number }; sum_received: { bytes: number } };
+        end: {
+          sum_sent: { bytes: number; seconds: number; bits_per_second: number };
+          sum_received: { bytes: number; seconds: number; bits_per_second: number };
+        };
       };
+      // Intervals add up to the totals: the last partial one (writes that drained) is reported.
+      const sum = (role: "send" | "recv") =>
+        r.intervals
+          .filter((iv) => !iv.omitted)
+          .reduce(
+            (a, iv) => a + iv.streams.filter((s) => s.role === role).reduce((b, s) => b + s.bytes, 0),
+            0,
+          );
+      assert.equal(sum("send"), r.sent.bytes, "sent intervals add up to the total");
+      assert.equal(sum("recv"), r.received.bytes, "received intervals add up to the total");
       assert.equal(r.direction, c.direction);
       assert.equal(r.streamTotals.length, c.direction === "bidir" ? 2 * c.streams : c.streams);
       assert.deepEqual(
@@ -62,10 +76,26 @@ for (const c of clientCases) {
       assert.ok(r.intervals.length >= 1);
       if (c.direction === "upload") {
         // iperf3's own count of what it received vs what we wrote.
-        assertAgree(r.sent.bytes, theirs.end.sum_received.bytes, "upload");
+        assertAgree(r.sent.bytes, theirs.end.sum_received.bytes, "upload", c.omit ? 0.03 : 0);
         assert.equal(r.remote.received.bytes, theirs.end.sum_received.bytes);
+        // Seconds and rates as the peer's JSON has them; our sender's rate is not overstated.
+        const line = r.lines[0];
+        assert.ok(line);
+        assert.ok(Math.abs(line.receiver.seconds - theirs.end.sum_received.seconds) < 1e-3);
+        assert.ok(Math.abs(line.receiver.bitsPerSecond / theirs.end.sum_received.bits_per_second - 1) < 1e-3);
+        // The sender's clock runs to its last write, as its intervals do.
+        const measured = r.intervals.filter((iv) => !iv.omitted);
+        const span = (measured.at(-1)?.end ?? 0) - (measured[0]?.start ?? 0);
+        assert.ok(
+          Math.abs(line.sender.seconds - span) < 1e-5,
+          `sender ${line.sender.seconds} s, intervals ${span} s`,
+        );
+        // One stream: what sits in socket buffers is small next to 1 s of loopback.
+        const over = line.sender.bitsPerSecond / theirs.end.sum_received.bits_per_second - 1;
+        if (c.streams === 1)
+          assert.ok(over < 0.01, `sender rate ${(over * 100).toFixed(2)} % above the peer's receiver`);
         assert.equal(r.received.bytes, 0);
-        assert.notEqual(r.retransmits, undefined);
+        assert.equal(typeof r.retransmits, "number", "retransmits read from ss");
       } else if (c.direction === "download") {
         assertAgree(theirs.end.sum_sent.bytes, r.received.bytes, "download");
         assert.equal(r.remote.sent.bytes, theirs.end.sum_sent.bytes);
@@ -106,12 +136,21 @@ for (const c of serverCases) {
       assert.ok(done && done.type === "test-done", JSON.stringify(events));
       assert.equal(done.direction, c.direction);
       const e = r.end;
+      // The stock client divides by the seconds each side reports: ours must be the test's length
+      // (a doubled end_time would halve the rate it prints).
+      assert.ok(
+        Math.abs(e.sentSeconds - e.receivedSeconds) < 0.2,
+        `${e.sentSeconds} s vs ${e.receivedSeconds} s`,
+      );
       if (c.direction === "upload") {
         assertAgree(e.sentBytes, done.receivedBytes, "iperf3 sent, we received");
         assert.equal(e.receivedBytes, done.receivedBytes, "iperf3 shows our count");
       } else if (c.direction === "download") {
         assertAgree(done.sentBytes, e.receivedBytes, "we sent, iperf3 received", c.slack);
         assert.equal(e.sentBytes, done.sentBytes, "iperf3 shows our count");
+        const over = e.sentBitsPerSecond / e.receivedBitsPerSecond - 1;
+        if (!c.slack)
+          assert.ok(over < 0.01, `our sender rate ${(over * 100).toFixed(2)} % above iperf3's receiver`);
       } else {
         assertAgree(e.sentBytes, done.receivedBytes, "bidir: iperf3 -> us");
         assert.ok((e.reverseReceivedBytes ?? 0) > 0, "bidir: us -> iperf3");

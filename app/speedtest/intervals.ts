@@ -33,6 +33,11 @@ export class IntervalRecorder {
     this.last = [...start];
   }
 
+  /** Cumulative counts at the last mark. */
+  get lastCounts(): readonly number[] {
+    return this.last;
+  }
+
   /** Records the interval ending at `t` seconds with cumulative per-slot counts. */
   mark(t: number, counts: readonly number[], omitted: boolean): Interval {
     const dt = t - this.lastT;

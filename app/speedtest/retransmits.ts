@@ -42,6 +42,8 @@ export async function readRetransmits(
  */
 export class RetransmitWatcher {
   private readonly best = new Map<number, number>();
+  /** Counts at the end of the omitted warm-up: iperf3 restarts counting there. */
+  private readonly base = new Map<number, number>();
   private readonly pending = new Set<Promise<void>>();
   private failed = false;
 
@@ -50,14 +52,17 @@ export class RetransmitWatcher {
     private readonly ports: readonly number[],
   ) {}
 
-  sample(): void {
+  /** Takes a reading; with `omitEnd`, what it reads is the zero the result counts from. */
+  sample(omitEnd = false): void {
     if (this.failed || this.ports.length === 0) return;
     const p = readRetransmits(this.runner, this.ports)
       .then((vals) => {
         if (vals.every((v) => v === null) && this.best.size === 0) this.failed = true;
         vals.forEach((v, i) => {
           const port = this.ports[i] as number;
-          if (v !== null) this.best.set(port, Math.max(v, this.best.get(port) ?? 0));
+          if (v === null) return;
+          this.best.set(port, Math.max(v, this.best.get(port) ?? 0));
+          if (omitEnd) this.base.set(port, v);
         });
       })
       .catch(() => undefined)
@@ -65,9 +70,12 @@ export class RetransmitWatcher {
     this.pending.add(p);
   }
 
-  /** Per port, the latest total, or null when never seen. */
+  /** Per port, retransmits since the omit mark (or the start), or null when never seen. */
   async result(): Promise<(number | null)[]> {
     await Promise.all([...this.pending]);
-    return this.ports.map((p) => this.best.get(p) ?? null);
+    return this.ports.map((p) => {
+      const v = this.best.get(p);
+      return v === undefined ? null : Math.max(0, v - (this.base.get(p) ?? 0));
+    });
   }
 }

@@ -12,6 +12,8 @@ import { where } from "./errors.js";
 import { planStreams, serverRole, type Role } from "./plan.js";
 import { COOKIE_SIZE, MAX_PARAMS_JSON, MAX_RESULTS_JSON, State, stateName } from "./protocol/constants.js";
 import { parseParams } from "./protocol/params.js";
+import { SendBudget } from "./pacing.js";
+import { serverOutputText } from "./server-output.js";
 import { buildResults, parseResults } from "./protocol/results.js";
 import {
   adoptWithOnread,
@@ -41,7 +43,10 @@ export type ServerEvent =
       type: "test-done";
       client: string;
       direction: Direction;
+      /** To TEST_END (receiving streams). */
       seconds: number;
+      /** To the last write taken (sending streams). */
+      sendSeconds: number;
       sentBytes: number;
       receivedBytes: number;
     }
@@ -57,6 +62,7 @@ interface DataStream {
 
 /** One test from PARAM_EXCHANGE to IPERF_DONE; null between tests. */
 interface ActiveTest {
+  ctrl: ControlChannel;
   cookie: Buffer;
   /** Accepting data connections (CREATE_STREAMS sent, TEST_START not yet). */
   creating: boolean;
@@ -109,10 +115,19 @@ export class SpeedtestServer {
     return this.closedP;
   }
 
-  /** Stops listening and drops every connection (a test in progress ends for its client). */
-  close(): Promise<void> {
-    this.active?.abort("server stopping");
+  /**
+   * Stops listening and drops every connection. A client in a test is told SERVER_TERMINATE first,
+   * as an iperf3 server does on SIGINT/SIGTERM, so a stock client prints its partial summary and
+   * "the server has terminated".
+   */
+  async close(): Promise<void> {
+    const t = this.active;
     this.server.close();
+    if (t) {
+      const said = t.ctrl.writeState(State.SERVER_TERMINATE).catch(() => undefined);
+      await Promise.race([said, new Promise((r) => setTimeout(r, 500).unref())]);
+      t.abort("server stopping");
+    }
     for (const s of this.sockets) s.destroy();
     return this.closedP;
   }
@@ -207,6 +222,7 @@ export class SpeedtestServer {
       const abortP = new Promise<never>((_, rej) => (abortTest = (reason) => rej(new Error(reason))));
       abortP.catch(() => undefined);
       test = {
+        ctrl,
         cookie,
         creating: true,
         roles: plan.map(serverRole),
@@ -242,11 +258,18 @@ export class SpeedtestServer {
       await ctrl.writeState(State.TEST_START);
       await ctrl.writeState(State.TEST_RUNNING);
       const t0 = performance.now();
-      const payload = makePayload(params.blockLen);
+      const payload = makePayload(params.blockLen, params.repeatingPayload);
+      // -n/-k: one budget for all sending streams, as iperf3 counts test->bytes_sent.
+      const sendOpts = {
+        rateBps: params.rateBps,
+        burst: params.burst,
+        budget: params.limit.kind === "time" ? null : new SendBudget(params.limit, params.blockLen),
+      };
       for (const s of test.streams) {
+        if (params.noDelay) s.socket.setNoDelay(true);
         if (s.role !== "send") continue;
         const st = s;
-        st.sender = startSender(s.socket, payload, (n) => (st.bytes += n));
+        st.sender = startSender(s.socket, payload, (n) => (st.bytes += n), sendOpts);
       }
       // Omit: counters and clocks restart `omit` seconds after TEST_START.
       let base = test.streams.map(() => 0);
@@ -277,22 +300,38 @@ export class SpeedtestServer {
       // their callbacks, leaving bytes the client reads but we never counted.
       const received = test.streams.map((s) => s.bytes);
       await Promise.all(test.streams.map((s) => s.sender?.stop(250)));
+      // The sending streams' clock stops when their last write was taken (after TEST_END when
+      // writes were in flight), not at TEST_END; writes the client never read do not count.
+      const tDrained = Math.max(tEnd, ...test.streams.map((s) => s.sender?.lastWriteAt ?? 0));
       const bytes = test.streams.map(
         (s, i) => (s.role === "send" ? s.bytes : (received[i] ?? 0)) - (base[i] ?? 0),
       );
       for (const s of test.streams) s.socket.destroy();
       const cpuPct = cpu.since();
       const seconds = (tEnd - tMeasured) / 1000;
+      const sendSeconds = (tDrained - tMeasured) / 1000;
+      const secondsOf = (s: DataStream) => (s.role === "send" ? sendSeconds : seconds);
       await ctrl.writeState(State.EXCHANGE_RESULTS);
       const theirs = parseResults(await ctrl.readJson(MAX_RESULTS_JSON, timeout, "the client's results"));
       const sending = test.streams.some((s) => s.role === "send");
-      await ctrl.writeJson(
-        buildResults(
-          test.streams.map((s, i) => ({ id: s.id, bytes: bytes[i] ?? 0, seconds, retransmits: -1 })),
-          cpuPct,
-          sending ? 0 : -1,
-        ),
+      const results = buildResults(
+        test.streams.map((s, i) => ({
+          id: s.id,
+          bytes: bytes[i] ?? 0,
+          seconds: secondsOf(s),
+          retransmits: -1,
+        })),
+        cpuPct,
+        sending ? 0 : -1,
       );
+      const output = params.getServerOutput
+        ? serverOutputText(
+            client,
+            seconds,
+            test.streams.map((s, i) => ({ id: s.id, role: s.role, bytes: bytes[i] ?? 0 })),
+          )
+        : null;
+      await ctrl.writeJson(output === null ? results : { ...results, server_output_text: output });
       await ctrl.writeState(State.DISPLAY_RESULTS);
       // IPERF_DONE, or the client just closing, ends it.
       await ctrl.readState(timeout, "IPERF_DONE").catch(() => undefined);
@@ -304,6 +343,7 @@ export class SpeedtestServer {
         client,
         direction: params.direction,
         seconds,
+        sendSeconds,
         sentBytes: sum("send"),
         receivedBytes: sum("recv"),
       });

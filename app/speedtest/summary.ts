@@ -14,8 +14,10 @@ export interface AssembleInput {
   local: { address: string; port: number };
   startedAt: Date;
   finishedAt: Date;
-  /** Seconds this side measured (after omit). */
+  /** Seconds this side measured (after omit), to TEST_END. */
   seconds: number;
+  /** Seconds its sending streams ran, to their last write (defaults to `seconds`). */
+  sendSeconds?: number;
   streams: { slot: StreamSlot; bytes: number; retransmits: number | null }[];
   intervals: Interval[];
   remote: ResultsJson;
@@ -31,6 +33,8 @@ function sumRetrans(values: (number | null)[]): number | null {
 }
 
 export function assembleResult(a: AssembleInput): SpeedtestResult {
+  const sendSeconds = a.sendSeconds ?? a.seconds;
+  const ownSeconds = (role: "send" | "recv") => (role === "send" ? sendSeconds : a.seconds);
   const remoteById = new Map(a.remote.streams.map((s) => [s.id, s]));
   const totals: StreamTotal[] = a.streams.map((s) => {
     const r = remoteById.get(s.slot.id);
@@ -38,8 +42,8 @@ export function assembleResult(a: AssembleInput): SpeedtestResult {
       id: s.slot.id,
       role: s.slot.clientRole,
       bytes: s.bytes,
-      seconds: a.seconds,
-      bitsPerSecond: bps(s.bytes, a.seconds),
+      seconds: ownSeconds(s.slot.clientRole),
+      bitsPerSecond: bps(s.bytes, ownSeconds(s.slot.clientRole)),
       retransmits: s.retransmits,
       remoteBytes: r ? r.bytes : null,
       remoteSeconds: r?.end_time !== undefined ? r.end_time - (r.start_time ?? 0) : null,
@@ -61,8 +65,8 @@ export function assembleResult(a: AssembleInput): SpeedtestResult {
       sender: {
         side: "local",
         bytes: send.bytes,
-        seconds: a.seconds,
-        bitsPerSecond: bps(send.bytes, a.seconds),
+        seconds: sendSeconds,
+        bitsPerSecond: bps(send.bytes, sendSeconds),
         retransmits: sumRetrans(send.ts.map((t) => t.retransmits)),
       },
       receiver: {
@@ -106,7 +110,7 @@ export function assembleResult(a: AssembleInput): SpeedtestResult {
     local: a.local,
     startedAt: a.startedAt.toISOString(),
     finishedAt: a.finishedAt.toISOString(),
-    sent: { bytes: send.bytes, bitsPerSecond: bps(send.bytes, a.seconds) },
+    sent: { bytes: send.bytes, bitsPerSecond: bps(send.bytes, sendSeconds) },
     received: { bytes: recv.bytes, bitsPerSecond: bps(recv.bytes, a.seconds) },
     retransmits: sumRetrans(send.ts.map((t) => t.retransmits)),
     intervals: a.intervals,

@@ -78,6 +78,9 @@ export interface Iperf3End {
   /** Receiver-side rate for the main direction. */
   receivedBitsPerSecond: number;
   sentBitsPerSecond: number;
+  /** The seconds each line of iperf3's summary divides by. */
+  sentSeconds: number;
+  receivedSeconds: number;
   /** bidir: the reverse direction's sums. */
   reverseSentBytes?: number;
   reverseReceivedBytes?: number;
@@ -86,6 +89,7 @@ export interface Iperf3End {
 
 interface SumJson {
   bytes: number;
+  seconds: number;
   bits_per_second: number;
 }
 
@@ -105,6 +109,8 @@ export function parseIperf3Json(text: string): Iperf3End {
     receivedBytes: e.sum_received?.bytes ?? 0,
     sentBitsPerSecond: e.sum_sent?.bits_per_second ?? 0,
     receivedBitsPerSecond: e.sum_received?.bits_per_second ?? 0,
+    sentSeconds: e.sum_sent?.seconds ?? 0,
+    receivedSeconds: e.sum_received?.seconds ?? 0,
     ...(e.sum_sent_bidir_reverse
       ? {
           reverseSentBytes: e.sum_sent_bidir_reverse.bytes,
@@ -133,6 +139,8 @@ export async function runIperf3Client(
       receivedBytes: 0,
       sentBitsPerSecond: 0,
       receivedBitsPerSecond: 0,
+      sentSeconds: 0,
+      receivedSeconds: 0,
       error: r.stdout + r.stderr,
     };
   }

@@ -80,11 +80,46 @@ const receivedParams = z.object({
   reverse: flag,
   bidirectional: flag,
   len: num,
+  bandwidth: num,
+  fqrate: num,
+  burst: num,
+  nodelay: flag,
+  repeating_payload: num,
+  get_server_output: num,
+  client_version: str,
+  // Known keys this server cannot apply (Node has no socket option for them): named, not refused.
   window: num,
   MSS: num,
   congestion: str,
-  client_version: str,
+  TOS: num,
+  flowlabel: num,
+  server_affinity: num,
+  zerocopy: num,
+  dont_fragment: num,
+  skip_rx_copy: num,
+  mptcp: flag,
 });
+
+/** Options a stock client may set that this server does not apply, by the iperf3 flag that sets them. */
+const IGNORED_KEYS = [
+  ["window", "-w"],
+  ["MSS", "-M"],
+  ["congestion", "-C"],
+  ["TOS", "-S"],
+  ["flowlabel", "-L"],
+  ["server_affinity", "-A"],
+  ["zerocopy", "-Z"],
+  ["dont_fragment", "--dont-fragment"],
+  ["skip_rx_copy", "--skip-rx-copy"],
+  ["mptcp", "-m"],
+] as const;
+
+/** iperf3's MAX_BURST (src/iperf.h). */
+const MAX_BURST = 1000;
+
+/** Where the server's sending streams stop on their own: iperf3's -n (bytes) or -k (blocks), all streams together. */
+export type SendLimit =
+  { kind: "time" } | { kind: "bytes"; bytes: number } | { kind: "blocks"; blocks: number };
 
 /** The server's reading of a client's parameters. */
 export type ReceivedParams =
@@ -95,8 +130,16 @@ export type ReceivedParams =
       time: number;
       omit: number;
       blockLen: number;
+      limit: SendLimit;
+      /** Per-stream pacing in bit/s (the lower of -b and --fq-rate), 0 for none. */
+      rateBps: number;
+      /** Blocks per paced burst (-b RATE/BURST), 1 without. */
+      burst: number;
+      noDelay: boolean;
+      repeatingPayload: boolean;
+      getServerOutput: boolean;
       clientVersion: string | null;
-      /** Options a stock client may set that Node cannot apply (window, MSS, congestion). */
+      /** iperf3 flags the client set that this server does not apply. */
       ignored: string[];
     }
   | { ok: false; ierrno: number; reason: string };
@@ -117,7 +160,19 @@ export function parseParams(json: unknown): ReceivedParams {
   const time = p.time ?? 10;
   const omit = p.omit ?? 0;
   if (time < 0 || omit < 0) return { ok: false, ierrno: 114, reason: "negative time or omit" };
-  const ignored = (["window", "MSS", "congestion"] as const).filter((k) => p[k] !== undefined);
+  // As iperf3's get_parameters: negative counts and rates are IERECVPARAMS, a bad burst IEBURST.
+  const bytes = Math.floor(p.num ?? 0);
+  const blocks = Math.floor(p.blockcount ?? 0);
+  const bandwidth = p.bandwidth ?? 0;
+  const fqrate = p.fqrate ?? 0;
+  if (bytes < 0 || blocks < 0) return { ok: false, ierrno: 114, reason: "negative byte or block count" };
+  if (bandwidth < 0 || fqrate < 0) return { ok: false, ierrno: 114, reason: "negative rate" };
+  if (p.burst !== undefined && (!(p.burst > 0) || p.burst > MAX_BURST))
+    return { ok: false, ierrno: 15, reason: `bad burst count: ${p.burst}` };
+  const limit: SendLimit =
+    bytes > 0 ? { kind: "bytes", bytes } : blocks > 0 ? { kind: "blocks", blocks } : { kind: "time" };
+  const rates = [bandwidth, fqrate].filter((v) => v > 0);
+  const ignored = IGNORED_KEYS.filter(([k]) => p[k] !== undefined).map(([, flag]) => flag);
   return {
     ok: true,
     direction: p.bidirectional ? "bidir" : p.reverse ? "download" : "upload",
@@ -125,6 +180,12 @@ export function parseParams(json: unknown): ReceivedParams {
     time,
     omit,
     blockLen,
+    limit,
+    rateBps: rates.length ? Math.min(...rates) : 0,
+    burst: p.burst !== undefined ? Math.floor(p.burst) : 1,
+    noDelay: p.nodelay === true,
+    repeatingPayload: p.repeating_payload !== undefined && p.repeating_payload !== 0,
+    getServerOutput: p.get_server_output !== undefined && p.get_server_output !== 0,
     clientVersion: p.client_version ?? null,
     ignored,
   };
