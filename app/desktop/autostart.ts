@@ -18,7 +18,7 @@ export function autostartDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Quotes one Exec argument as the Desktop Entry spec asks (reserved characters inside double quotes). */
 export function quoteExecArg(arg: string): string {
-  if (/^[A-Za-z0-9_\-./=:+,@]+$/.test(arg)) return arg.replace(/%/g, "%%");
+  if (/^[A-Za-z0-9_\-./=:+,@%]+$/.test(arg)) return arg.replace(/%/g, "%%");
   return `"${arg.replace(/([\\"`$])/g, "\\$1").replace(/%/g, "%%")}"`;
 }
 
