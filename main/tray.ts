@@ -2,10 +2,10 @@
 // every state change. The actions are handed back to main.ts.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from "electron";
 import { join } from "node:path";
-import type { TrayAction, TrayModel } from "../app/desktop/tray-model.js";
+import { iconFile, type TrayAction, type TrayModel } from "../app/desktop/tray-model.js";
 
 export function iconPath(assets: string, icon: TrayModel["icon"], symbolic: boolean): string {
-  return join(assets, "tray", `tenbolt-${icon}${symbolic ? "-symbolic" : ""}.png`);
+  return join(assets, "tray", iconFile(icon, symbolic));
 }
 
 export class TenboltTray {

@@ -4,7 +4,15 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppState, Settings } from "../api/contract.js";
-import { iconState, trayModel, quickServer, TRAY_PRESET, type TrayItem } from "./tray-model.js";
+import {
+  ICON_STATES,
+  iconFile,
+  iconState,
+  trayModel,
+  quickServer,
+  TRAY_PRESET,
+  type TrayItem,
+} from "./tray-model.js";
 import { closeAction, hotplugNotice, quickSpeedtestArgs, startHidden } from "./rules.js";
 import { appFilePath, isAppFrame } from "./app-protocol.js";
 import { XdgAutostart, autostartDir, quoteExecArg } from "./autostart.js";
@@ -206,4 +214,12 @@ test("autostart writes and removes only its own entry, with --hidden when chosen
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("every icon state has a colour and a symbolic PNG", () => {
+  for (const icon of ICON_STATES)
+    for (const symbolic of [false, true]) {
+      const png = readFileSync(join("main/assets/tray", iconFile(icon, symbolic)));
+      assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", `${icon} ${symbolic}`);
+    }
 });

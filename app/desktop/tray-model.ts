@@ -19,7 +19,13 @@ export type TrayItem =
   | { type: "checkbox"; label: string; checked: boolean; enabled: boolean; action: TrayAction | null }
   | { type: "action"; label: string; enabled: boolean; action: TrayAction | null };
 
-export type IconState = "no-adapter" | "slow" | "fast" | "working";
+export const ICON_STATES = ["no-adapter", "slow", "fast", "working"] as const;
+export type IconState = (typeof ICON_STATES)[number];
+
+/** main/assets/tray/tenbolt-<state>[-symbolic].png, made by main/assets/tray/generate.sh. */
+export function iconFile(icon: IconState, symbolic: boolean): string {
+  return `tenbolt-${icon}${symbolic ? "-symbolic" : ""}.png`;
+}
 
 export interface TrayModel {
   icon: IconState;
