@@ -1,0 +1,26 @@
+// Diagnosis on the fixture trees (detect, then diagnose): each case of issue 10 both ways.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { detect } from "../detect/detect.js";
+import { diagnose } from "./diagnose.js";
+
+const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/", import.meta.url));
+const findingsOf = (fixture: string) => diagnose(detect(FIXTURES + fixture));
+const one = (fixture: string, id: string) => findingsOf(fixture).filter((f) => f.id === id);
+
+test("fixture amd-strix-qna-iommu-pt: identity domain on a Thunderbolt adapter while the IOMMU runs", () => {
+  const [f, ...rest] = one("amd-strix-qna-iommu-pt", "iommu-off");
+  assert.equal(rest.length, 0);
+  assert.equal(f?.severity, "critical");
+  assert.match(f?.title ?? "", /bypasses the IOMMU although it is on/);
+  assert.match(f?.detail ?? "", /iommu=pt/);
+  assert.match(f?.detail ?? "", /iommu_dma_protection is 0/);
+  assert.doesNotMatch(f?.detail ?? "", /Without the IOMMU/);
+  assert.ok(f?.actions.some((a) => a.startsWith("Remove iommu=pt")));
+  assert.ok(f?.actions.some((a) => a.includes("Kernel DMA Protection")));
+  assert.ok(!f?.actions.some((a) => a.startsWith("Enable the IOMMU")));
+  assert.ok(f?.evidence.includes("domain1 iommu_dma_protection: 0"));
+  // The same adapter translated (the reference tree): no such finding.
+  assert.equal(one("amd-strix-qna-t310g1s-stock", "iommu-off").length, 0);
+});
