@@ -160,6 +160,8 @@ export const DetectionSchema = z.object({
   security: z.object({
     secureBoot: z.boolean().nullable(),
     lockdown: z.enum(["none", "integrity", "confidentiality"]).nullable(),
+    /** /sys/module/module/parameters/sig_enforce; null when unreadable. Absent in older reports: null. */
+    sigEnforce: z.boolean().nullable().default(null),
   }),
 });
 

@@ -24,3 +24,20 @@ test("fixture amd-strix-qna-iommu-pt: identity domain on a Thunderbolt adapter w
   // The same adapter translated (the reference tree): no such finding.
   assert.equal(one("amd-strix-qna-t310g1s-stock", "iommu-off").length, 0);
 });
+
+test("fixtures: module signing, one text per case", () => {
+  const [taint] = one("amd-strix-secure-boot-no-lockdown", "secure-boot-module-signing");
+  assert.equal(taint?.severity, "info");
+  assert.match(taint?.detail ?? "", /tainting kernel/);
+  const [enforced] = one("amd-strix-sig-enforce", "secure-boot-module-signing");
+  assert.match(enforced?.detail ?? "", /Key was rejected by service/);
+  assert.doesNotMatch(enforced?.detail ?? "", /Secure Boot is on/);
+  // The patched tree: Secure Boot with lockdown integrity, but the fix is in place, so nothing to say.
+  assert.equal(one("amd-strix-qna-t310g1s-patched", "secure-boot-module-signing").length, 0);
+  assert.equal(one("amd-strix-qna-t310g1s-stock", "secure-boot-module-signing").length, 0);
+});
+
+test("fixtures: sig_enforce is read from sys/module/module/parameters", () => {
+  assert.equal(detect(FIXTURES + "amd-strix-sig-enforce").security.sigEnforce, true);
+  assert.equal(detect(FIXTURES + "amd-strix-qna-t310g1s-stock").security.sigEnforce, false);
+});

@@ -203,7 +203,7 @@ export function makeDetection(o: DetectionOverrides = {}): Detection {
         { name: "domain1", security: "user", dmaProtection: true },
       ],
     },
-    security: { secureBoot: false, lockdown: "none" },
+    security: { secureBoot: false, lockdown: "none", sigEnforce: false },
   };
   const { adapters: _a, ...rest } = o;
   return DetectionSchema.parse(deepMerge(base, rest as DeepPartial<Detection>));
