@@ -41,3 +41,34 @@ test("fixtures: sig_enforce is read from sys/module/module/parameters", () => {
   assert.equal(detect(FIXTURES + "amd-strix-sig-enforce").security.sigEnforce, true);
   assert.equal(detect(FIXTURES + "amd-strix-qna-t310g1s-stock").security.sigEnforce, false);
 });
+
+test("fixtures: iommu=off overridden by Intel platform opt-in is reported from units and groups", () => {
+  const d = detect(FIXTURES + "intel-sonnet-optin-iommu-off");
+  assert.equal(d.iommu.enabled, true);
+  assert.equal(d.iommu.vendor, "intel");
+  const ids = diagnose(d).map((f) => f.id);
+  assert.ok(ids.includes("iommu-boot-option-ignored"), ids.join(","));
+  assert.ok(!ids.includes("iommu-off"), ids.join(","));
+  const [f] = one("intel-sonnet-optin-iommu-off", "iommu-boot-option-ignored");
+  assert.match(f?.detail ?? "", /only intel_iommu=off/);
+  assert.ok(f?.evidence.includes("iommu units: dmar0"));
+  // Without opt-in (no units, no groups) the same option does switch it off.
+  assert.equal(one("intel-sonnet-solo10g-iommu-off", "iommu-off").length, 1);
+  assert.equal(one("intel-sonnet-solo10g-iommu-off", "iommu-boot-option-ignored").length, 0);
+});
+
+test("fixtures: amd_iommu=off on an Intel machine changes nothing", () => {
+  const ids = findingsOf("intel-sonnet-amd-iommu-off").map((f) => f.id);
+  assert.ok(ids.includes("iommu-boot-option-foreign"), ids.join(","));
+  assert.ok(!ids.includes("iommu-off") && !ids.includes("iommu-boot-option-ignored"), ids.join(","));
+  assert.equal(one("intel-sonnet-optin-iommu-off", "iommu-boot-option-foreign").length, 0);
+});
+
+test("fixtures: only words before -- are kernel options; swiotlb=noforce breaks an untrusted adapter", () => {
+  const d = detect(FIXTURES + "intel-sonnet-swiotlb-noforce");
+  assert.deepEqual(d.iommu.bootOptions, ["swiotlb=noforce"]);
+  const [f] = one("intel-sonnet-swiotlb-noforce", "swiotlb-noforce-untrusted");
+  assert.equal(f?.severity, "critical");
+  assert.match(f?.detail ?? "", /bounce buffers are inactive/);
+  assert.equal(one("intel-sonnet-optin-iommu-off", "swiotlb-noforce-untrusted").length, 0);
+});
