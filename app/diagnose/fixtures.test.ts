@@ -72,3 +72,11 @@ test("fixtures: only words before -- are kernel options; swiotlb=noforce breaks 
   assert.match(f?.detail ?? "", /bounce buffers are inactive/);
   assert.equal(one("intel-sonnet-optin-iommu-off", "swiotlb-noforce-untrusted").length, 0);
 });
+
+test("fixtures: tunnel placeholder on the root port vs a genuinely slow NIC link inside the adapter", () => {
+  const [slow] = one("amd-strix-qna-slow-nic-link", "pcie-link-slow");
+  assert.match(slow?.title ?? "", /inside the adapter/);
+  assert.equal(one("amd-strix-qna-t310g1s-stock", "pcie-link-slow").length, 0);
+  const [art] = one("amd-strix-qna-t310g1s-stock", "pcie-link-tunnel-artifact");
+  assert.match(art?.detail ?? "", /0000:00:01\.2/);
+});
