@@ -80,3 +80,19 @@ test("fixtures: tunnel placeholder on the root port vs a genuinely slow NIC link
   const [art] = one("amd-strix-qna-t310g1s-stock", "pcie-link-tunnel-artifact");
   assert.match(art?.detail ?? "", /0000:00:01\.2/);
 });
+
+test("wording: rx-page-order-low says 'may', names the host, and an internal strict card is not 'Thunderbolt'", () => {
+  const [f] = one("amd-strix-qna-t310g1s-stock", "rx-page-order-low");
+  assert.match(f?.title ?? "", /may receive at about a quarter/);
+  assert.match(f?.detail ?? "", /AMD Strix Halo host/);
+  assert.match(f?.detail ?? "", /translates Thunderbolt devices in strict mode/);
+});
+
+test("wording: no adapter on a machine without any Thunderbolt subsystem says so, not 'check the cable'", () => {
+  const d = detect(FIXTURES + "desktop-aqc113-pcie");
+  const none = diagnose({ ...d, adapters: [] }).find((f) => f.id === "no-adapter");
+  assert.match(none?.detail ?? "", /no Thunderbolt or USB4 controller at all/);
+  assert.doesNotMatch(none?.detail ?? "", /cable/);
+  const [laptop] = one("laptop-no-adapter", "no-adapter");
+  assert.match(laptop?.detail ?? "", /cable/);
+});
