@@ -102,7 +102,7 @@ export function adapterRows(a: Adapter, report: Report): [string, string][] {
     const speed = n.linkSpeedMbps === null ? "speed unknown" : `${n.linkSpeedMbps} Mb/s`;
     rows.push([
       "Interface",
-      `${n.interface}${n.mac ? ` ${n.mac}` : ""}: ${unknown(n.operstate)}, ${carrier}, ${speed}, MTU ${unknown(n.mtu)}` +
+      `${n.interface}${n.mac ? ` (MAC ${n.mac})` : ""}: ${unknown(n.operstate)}, ${carrier}, ${speed}, MTU ${unknown(n.mtu)}` +
         (n.maxSpeedMbps ? ` (chip max ${n.maxSpeedMbps} Mb/s)` : ""),
     ]);
   }
@@ -140,9 +140,7 @@ export function adapterRows(a: Adapter, report: Report): [string, string][] {
   const pcie = `${unknown(l.speed)} x${unknown(l.width)} (max ${unknown(l.maxSpeed)} x${unknown(l.maxWidth)})`;
   rows.push([
     "PCIe link",
-    l.tunneled
-      ? `${pcie}; tunnelled through Thunderbolt/USB4: PCIe link values here (and the kernel's "limited by 2.5 GT/s x1" line) are not the real limit, the Thunderbolt link above is`
-      : pcie,
+    l.tunneled ? `${pcie} (the card's own link inside the Thunderbolt adapter)` : pcie,
   ]);
   if (a.path.length > 0) {
     rows.push([

@@ -134,7 +134,7 @@ const cases: Record<string, Expected> = {
       },
     ],
     pending: [],
-    iommu: { enabled: false, vendor: null, bootOptions: ["iommu=off"] },
+    iommu: { enabled: false, vendor: "intel", bootOptions: ["iommu=off"] },
     domains: [{ name: "domain0", security: "user", dmaProtection: false }],
     secureBoot: false,
     lockdown: "none",

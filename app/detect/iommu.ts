@@ -32,11 +32,12 @@ function vendorByType(sys: SysRoot, unit: string): IommuVendor | null {
 /** IOMMU-related options on a kernel command line, verbatim, in order. */
 export function iommuBootOptions(cmdline: string | null): string[] {
   if (cmdline === null) return [];
-  return cmdline
-    .split(/\s+/)
-    .filter((w) =>
-      /^(iommu|amd_iommu|intel_iommu|iommu\.[a-z_]+|swiotlb|amd_iommu_dump|ivrs_[a-z]+)(=|$)/.test(w),
-    );
+  // Words after "--" go to init, not to the kernel (Documentation/admin-guide/kernel-parameters.rst).
+  const words = cmdline.split(/\s+/);
+  const end = words.indexOf("--");
+  return (end === -1 ? words : words.slice(0, end)).filter((w) =>
+    /^(iommu|amd_iommu|intel_iommu|iommu\.[a-z_]+|swiotlb|amd_iommu_dump|ivrs_[a-z]+)(=|$)/.test(w),
+  );
 }
 
 /** True when the options switch translation off for everything (iommu=off, amd_iommu=off, ...). */
@@ -47,6 +48,13 @@ export function bootDisablesIommu(options: string[], vendor: IommuVendor | null)
       (o === "amd_iommu=off" && vendor !== "intel") ||
       (o === "intel_iommu=off" && vendor !== "amd"),
   );
+}
+
+/** The CPU vendor from /proc/cpuinfo: with the IOMMU off there are no units to tell AMD-Vi from VT-d. */
+export function cpuVendor(cpuinfo: string | null): IommuVendor | null {
+  const m = cpuinfo === null ? null : /^vendor_id\s*:\s*(\S+)/m.exec(cpuinfo);
+  if (!m) return null;
+  return m[1] === "AuthenticAMD" ? "amd" : m[1] === "GenuineIntel" ? "intel" : null;
 }
 
 export function readIommu(sys: SysRoot, cmdline: string | null): IommuState {
@@ -61,7 +69,12 @@ export function readIommu(sys: SysRoot, cmdline: string | null): IommuState {
       .filter((g) => /^\d+$/.test(g))
       .some((g) => sys.isDirectory(`${GROUPS}/${g}`));
   const vendors = [...new Set(units.map((u) => u.vendor).filter((v): v is IommuVendor => v !== null))];
-  const vendor = vendors.length === 1 ? (vendors[0] as IommuVendor) : null;
+  const vendor =
+    vendors.length === 1
+      ? (vendors[0] as IommuVendor)
+      : vendors.length === 0
+        ? cpuVendor(sys.readText("/proc/cpuinfo"))
+        : null;
   const bootOptions = iommuBootOptions(cmdline);
   let enabled: boolean | null;
   if (units.length > 0 || anyGroup()) enabled = true;

@@ -151,6 +151,7 @@ export const DetectionSchema = z.object({
   thunderboltDevices: z.array(ThunderboltDeviceSchema),
   iommu: z.object({
     enabled: z.boolean().nullable(),
+    /** From the units; with none (IOMMU off), from the CPU vendor in /proc/cpuinfo. */
     vendor: z.enum(["amd", "intel"]).nullable(),
     units: z.array(z.object({ name: z.string(), vendor: z.enum(["amd", "intel"]).nullable() })),
     /** IOMMU-related options on the kernel command line, verbatim ("iommu=pt", "amd_iommu=off"). */
@@ -160,6 +161,8 @@ export const DetectionSchema = z.object({
   security: z.object({
     secureBoot: z.boolean().nullable(),
     lockdown: z.enum(["none", "integrity", "confidentiality"]).nullable(),
+    /** /sys/module/module/parameters/sig_enforce; null when unreadable. Absent in older reports: null. */
+    sigEnforce: z.boolean().nullable().default(null),
   }),
 });
 

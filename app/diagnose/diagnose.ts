@@ -3,6 +3,11 @@
 import type { Detection, Finding } from "../detect/report.js";
 import { severityRank, type Rule } from "./finding.js";
 import { driverNotLoaded, noAdapter } from "./rules/adapter.js";
+import {
+  iommuBootOptionForeign,
+  iommuBootOptionIgnored,
+  swiotlbNoforceUntrusted,
+} from "./rules/boot-options.js";
 import { iommuLazyExternal, iommuOff, iommuPassthrough } from "./rules/iommu.js";
 import { jumboMtu, linkDown, linkNot10g } from "./rules/link.js";
 import { orderAbove3, presetActive, rxPageOrderLow } from "./rules/page-order.js";
@@ -22,6 +27,7 @@ export const RULES: readonly Rule[] = [
   tbPcieDisabled,
   driverNotLoaded,
   iommuOff,
+  swiotlbNoforceUntrusted,
   iommuLazyExternal,
   tbNoDmaProtection,
   secureBootModuleSigning,
@@ -31,6 +37,8 @@ export const RULES: readonly Rule[] = [
   linkNot10g,
   pcieLinkSlow,
   iommuPassthrough,
+  iommuBootOptionIgnored,
+  iommuBootOptionForeign,
   tbPairingAmbiguous,
   pcieTunnelArtifact,
   jumboMtu,

@@ -58,8 +58,23 @@ const IOMMU_OFF_OPTIONS = new Set(["iommu=off", "amd_iommu=off", "intel_iommu=of
 /** Boot options that give trusted devices an identity (untranslated) domain. */
 const PASSTHROUGH_OPTIONS = new Set(["iommu=pt", "iommu.passthrough=1", "iommu.passthrough=on"]);
 
+/** Options that switch the IOMMU off on this machine: amd_iommu=off does nothing on Intel, and back. */
 export function iommuOffOptions(d: Detection): string[] {
-  return d.iommu.bootOptions.filter((o) => IOMMU_OFF_OPTIONS.has(o.toLowerCase()));
+  const v = d.iommu.vendor;
+  return d.iommu.bootOptions.filter((o) => {
+    const w = o.toLowerCase();
+    if (!IOMMU_OFF_OPTIONS.has(w)) return false;
+    return !((w === "amd_iommu=off" && v === "intel") || (w === "intel_iommu=off" && v === "amd"));
+  });
+}
+
+/** Off options for the other vendor's IOMMU: they change nothing here. */
+export function foreignOffOptions(d: Detection): string[] {
+  const v = d.iommu.vendor;
+  return d.iommu.bootOptions.filter((o) => {
+    const w = o.toLowerCase();
+    return (w === "amd_iommu=off" && v === "intel") || (w === "intel_iommu=off" && v === "amd");
+  });
 }
 
 export function passthroughOptions(d: Detection): string[] {

@@ -94,7 +94,7 @@ export function makeAdapter(o: DeepPartial<Adapter> = {}): Adapter {
       linkSpeedMbps: 10000,
       carrier: true,
       mtu: 1500,
-      pcieLink: { speed: "2.5 GT/s PCIe", width: 1, maxSpeed: "8.0 GT/s PCIe", maxWidth: 4, tunneled: true },
+      pcieLink: { speed: "8.0 GT/s PCIe", width: 4, maxSpeed: "8.0 GT/s PCIe", maxWidth: 4, tunneled: true },
     },
     path: [
       {
@@ -203,7 +203,7 @@ export function makeDetection(o: DetectionOverrides = {}): Detection {
         { name: "domain1", security: "user", dmaProtection: true },
       ],
     },
-    security: { secureBoot: false, lockdown: "none" },
+    security: { secureBoot: false, lockdown: "none", sigEnforce: false },
   };
   const { adapters: _a, ...rest } = o;
   return DetectionSchema.parse(deepMerge(base, rest as DeepPartial<Detection>));

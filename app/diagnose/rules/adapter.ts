@@ -6,8 +6,12 @@ import { adapterLabel, ev, finding } from "../finding.js";
 export function noAdapter(d: Detection): Finding[] {
   if (d.adapters.length > 0 || d.pendingThunderbolt.length > 0) return [];
   const connected = d.thunderboltDevices.filter((t) => t.authorized);
-  const detail =
-    connected.length > 0
+  const noSubsystem = d.thunderbolt.domains.length === 0 && d.thunderboltDevices.length === 0;
+  const detail = noSubsystem
+    ? "No Aquantia/Marvell (atlantic) network card was found, and this machine shows no Thunderbolt or USB4 " +
+      "controller at all (no Thunderbolt domain in sysfs): it has no port such an adapter could be plugged " +
+      "into, or the controller is switched off in the firmware setup or its driver (thunderbolt) is not loaded."
+    : connected.length > 0
       ? `No Aquantia/Marvell (atlantic) network card was found, although ${connected.length} Thunderbolt ` +
         `device(s) are connected and authorized. If the adapter sits behind a dock, the dock may not pass PCIe ` +
         `through, or the adapter's PCIe tunnel failed to come up: unplug it, wait five seconds and plug it in again.`

@@ -85,3 +85,16 @@ test("order-above-3: warns above the costly order, not at 3", () => {
   const three = makeDetection({ adapters: [makeAdapter({ driver: { patched: true, rxPageOrder: 3 } })] });
   assert.equal(findingsWith(three, "order-above-3").length, 0);
 });
+
+test("rx-page-order-low: an internal card strict because of iommu.strict=1 is not described as Thunderbolt", async () => {
+  const { makeInternalAdapter, makeDetection, findingsWith } =
+    await import("../../../test/support/detection-factory.js");
+  const a = makeInternalAdapter({ iommu: { type: "DMA", translated: true, strict: true } });
+  const [f] = findingsWith(
+    makeDetection({ adapters: [a], iommu: { bootOptions: ["iommu.strict=1"] } }),
+    "rx-page-order-low",
+  );
+  assert.ok(f);
+  assert.doesNotMatch(f.detail, /Thunderbolt devices/);
+  assert.match(f.detail, /iommu\.strict=1/);
+});

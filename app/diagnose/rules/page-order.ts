@@ -67,11 +67,15 @@ export function rxPageOrderLow(d: Detection): Finding[] {
       finding(
         "rx-page-order-low",
         "warning",
-        `${adapterLabel(a)} will receive at about a quarter of its speed`,
+        `${adapterLabel(a)} may receive at about a quarter of its speed`,
         `The driver receives into small memory pages (order ${order}: ${PAGE_KIB << order} KiB, two packet buffers ` +
-          "each). Each page must be mapped for the card through the IOMMU, and because Linux protects Thunderbolt " +
-          "devices strictly, every unmap waits until the IOMMU has forgotten it. That waiting caps receiving at " +
-          "about a quarter of line rate (2.3 instead of 9.3 Gbit/s measured on a 10 GbE adapter); sending is " +
+          "each). Each page must be mapped for the card through the IOMMU, and " +
+          (a.behindThunderbolt
+            ? "because Linux translates Thunderbolt devices in strict mode, "
+            : "because this card's IOMMU group is in strict mode (for example iommu.strict=1), ") +
+          "every unmap waits until the IOMMU has forgotten it. That waiting can cap receiving at " +
+          "about a quarter of line rate (2.3 instead of 9.3 Gbit/s, measured with a QNAP QNA-T310G1S on an AMD " +
+          "Strix Halo host); sending is " +
           `hardly affected. A patched driver with page order ${PRESET_ORDER} puts 16 buffers in each 32 KiB page, ` +
           "does 8 times less IOMMU work and reaches line rate with the protection still on.",
         { subject: a.nic.pciAddress, actions: fixActions(a), evidence: orderEvidence(a, order) },

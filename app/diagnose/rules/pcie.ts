@@ -25,10 +25,13 @@ export function pcieTunnelArtifact(d: Detection): Finding[] {
         "pcie-link-tunnel-artifact",
         "info",
         "PCIe link speed shown for the tunnel is not a real limit",
-        "This adapter's PCIe link runs inside a Thunderbolt/USB4 tunnel. The PCIe speed and width that Linux " +
-          'shows for it (often "2.5 GT/s x1", sometimes "x16") are placeholder values of the tunnel, and the ' +
-          'kernel message "... available PCIe bandwidth, limited by 2.5 GT/s PCIe x1 link" comes from them. ' +
-          `They are not why the adapter is slow. What counts is the Thunderbolt link: ${tbLink}.`,
+        "This adapter's PCIe traffic runs inside a Thunderbolt/USB4 tunnel. The port the tunnel enters (the " +
+          `USB4 root port or the host controller's downstream port${tunnelPort(a) ? `, ${tunnelPort(a)}` : ""}) ` +
+          'shows placeholder PCIe values (often "2.5 GT/s x1", sometimes "x16" or "x4"), and the kernel message ' +
+          '"... available PCIe bandwidth, limited by 2.5 GT/s PCIe x1 link at <that port>" comes from them. They ' +
+          "are not why the adapter is slow. The card's own link inside the adapter " +
+          `(${a.nic.pcieLink.speed ?? "unknown"} x${a.nic.pcieLink.width ?? "?"}) is real and checked separately. ` +
+          `What counts for the tunnel is the Thunderbolt link: ${tbLink}.`,
         {
           subject: a.nic.pciAddress,
           actions: t ? [`cat /sys/bus/thunderbolt/devices/${t.device}/rx_speed`] : ["boltctl list"],
@@ -40,6 +43,16 @@ export function pcieTunnelArtifact(d: Detection): Finding[] {
       ),
     ];
   });
+}
+
+/** The port the tunnel enters: the hop just above the adapter's first removable bridge, else the root port. */
+function tunnelPort(a: Adapter): string | null {
+  const top = a.path.length - 1;
+  for (let i = top; i >= 0; i--) {
+    if (a.path[i]?.removable === true) return a.path[i + 1]?.pciAddress ?? null;
+  }
+  const root = a.path[top];
+  return root?.role === "root-port" ? root.pciAddress : null;
 }
 
 /** Usable bandwidth of one direction of a PCIe link in Gbit/s, from "8.0 GT/s PCIe" and a width. */
@@ -56,11 +69,14 @@ export function pcieGbps(speed: string | null, width: number | null): number | n
 /** Packet headers and flow control eat ~15-20 % of a PCIe link; ask for this much headroom over line rate. */
 const PCIE_HEADROOM = 1.2;
 
-/** `pcie-link-slow`: an internal card negotiated too few lanes or too old a generation for 10 Gbit/s. */
+/**
+ * `pcie-link-slow`: the card negotiated too few lanes or too old a generation for 10 Gbit/s. This is the NIC's
+ * own link (in a slot, or to the bridge inside a Thunderbolt adapter), which is real even behind a tunnel:
+ * the placeholder values belong to the tunnel's port, not to the NIC.
+ */
 export function pcieLinkSlow(d: Detection): Finding[] {
   return d.adapters.flatMap((a) => {
     const l = a.nic.pcieLink;
-    if (l.tunneled || a.behindThunderbolt) return [];
     const have = pcieGbps(l.speed, l.width);
     const lineGbps = (a.nic.maxSpeedMbps ?? 10000) / 1000;
     if (have === null || have >= lineGbps * PCIE_HEADROOM) return [];
@@ -69,12 +85,14 @@ export function pcieLinkSlow(d: Detection): Finding[] {
       finding(
         "pcie-link-slow",
         "warning",
-        `${adapterLabel(a)}: PCIe slot too slow for ${lineGbps} Gbit/s`,
-        `The card talks to the computer over PCIe at ${l.speed} with ${l.width} lane(s), about ` +
+        `${adapterLabel(a)}: ${a.behindThunderbolt ? "PCIe link inside the adapter" : "PCIe slot"} too slow for ${lineGbps} Gbit/s`,
+        `The card talks to ${a.behindThunderbolt ? "the adapter's own PCIe bridge" : "the computer"} over PCIe at ${l.speed} with ${l.width} lane(s), about ` +
           `${have.toFixed(1)} Gbit/s before overhead: not enough for ${lineGbps} Gbit/s Ethernet. ` +
-          (best !== null && best > have
-            ? `The card itself could do ${l.maxSpeed} x${l.maxWidth}; move it to a slot with more lanes (slots that share lanes with an M.2 drive often drop to x1).`
-            : "Move it to a slot with more lanes or a newer PCIe generation."),
+          (a.behindThunderbolt
+            ? "This link is inside the adapter, not the tunnel's placeholder: the adapter is faulty or was built with a narrow link; try another adapter or contact its maker."
+            : best !== null && best > have
+              ? `The card itself could do ${l.maxSpeed} x${l.maxWidth}; move it to a slot with more lanes (slots that share lanes with an M.2 drive often drop to x1).`
+              : "Move it to a slot with more lanes or a newer PCIe generation."),
         {
           subject: a.nic.pciAddress,
           actions: [`sudo lspci -vv -s ${a.nic.pciAddress}`],

@@ -2,22 +2,35 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeAdapter, makeDetection, findingsWith } from "../../../test/support/detection-factory.js";
 
-test("secure-boot-module-signing: Secure Boot on and stock driver", () => {
-  const [f] = findingsWith(
-    makeDetection({ security: { secureBoot: true, lockdown: "integrity" } }),
-    "secure-boot-module-signing",
-  );
+const signing = (security: object) => findingsWith(makeDetection({ security }), "secure-boot-module-signing");
+
+test("module signing: sig_enforce on is refused with 'Key was rejected by service'", () => {
+  const [f] = signing({ secureBoot: false, lockdown: "none", sigEnforce: true });
   assert.equal(f?.severity, "warning");
+  assert.match(f?.detail ?? "", /Key was rejected by service/);
+  assert.doesNotMatch(f?.detail ?? "", /Secure Boot is on/);
   assert.ok(f?.actions.some((a) => a.startsWith("sudo mokutil --import /var/lib/dkms/mok.pub")));
-  assert.ok(f?.evidence.includes("lockdown: integrity"));
+  assert.ok(f?.evidence.includes("sig_enforce: true"));
 });
 
-test("secure-boot-module-signing: lockdown alone (Secure Boot state unreadable)", () => {
-  const d = makeDetection({ security: { secureBoot: null, lockdown: "confidentiality" } });
-  assert.equal(findingsWith(d, "secure-boot-module-signing").length, 1);
+test("module signing: lockdown alone fails with 'Operation not permitted', never says Secure Boot is on", () => {
+  const [f] = signing({ secureBoot: null, lockdown: "confidentiality", sigEnforce: false });
+  assert.equal(f?.severity, "warning");
+  assert.match(f?.detail ?? "", /"Operation not permitted"/);
+  assert.doesNotMatch(f?.detail ?? "", /Secure Boot|Key was rejected/);
+  const [g] = signing({ secureBoot: true, lockdown: "integrity", sigEnforce: false });
+  assert.match(g?.detail ?? "", /because Secure Boot is on/);
+  assert.ok(g?.evidence.includes("lockdown: integrity"));
 });
 
-test("secure-boot-module-signing: absent without Secure Boot, once patched, or without adapters", () => {
+test("module signing: Secure Boot on, lockdown none, sig_enforce off loads and taints (info)", () => {
+  const [f] = signing({ secureBoot: true, lockdown: "none", sigEnforce: false });
+  assert.equal(f?.severity, "info");
+  assert.match(f?.detail ?? "", /tainting kernel/);
+  assert.doesNotMatch(f?.detail ?? "", /Key was rejected|Operation not permitted/);
+});
+
+test("module signing: absent without any of them, once patched, or without adapters", () => {
   assert.equal(findingsWith(makeDetection(), "secure-boot-module-signing").length, 0);
   const sb = { secureBoot: true, lockdown: "integrity" } as const;
   const patched = makeAdapter({ driver: { patched: true, rxPageOrder: 3 } });
@@ -29,6 +42,4 @@ test("secure-boot-module-signing: absent without Secure Boot, once patched, or w
     findingsWith(makeDetection({ security: sb, adapters: [] }), "secure-boot-module-signing").length,
     0,
   );
-  const noneLock = makeDetection({ security: { secureBoot: false, lockdown: "none" } });
-  assert.equal(findingsWith(noneLock, "secure-boot-module-signing").length, 0);
 });
