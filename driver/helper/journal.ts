@@ -256,7 +256,9 @@ export class Journal {
         rmSync(sys.path(a.path), { recursive: true, force: true });
         return;
       case "remove-new-dkms-trees":
-        this.note(`not removing "new" trees under ${a.dir}: an old journal's pattern undo, skipped on purpose`);
+        this.note(
+          `not removing "new" trees under ${a.dir}: an old journal's pattern undo, skipped on purpose`,
+        );
         return;
       case "restore-tree":
         rmSync(sys.path(a.path), { recursive: true, force: true });
