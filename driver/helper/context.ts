@@ -3,11 +3,15 @@ import type { HelperRunner } from "./runner.js";
 import type { Clock, System } from "./system.js";
 import type { Emit } from "./journal.js";
 
-/** Extracts atlantic from a kernel tree or tarball, patches it and writes dkms.conf (driver/helper/dkms-source.ts). */
+/**
+ * Extracts atlantic from a kernel tree or tarball, patches it and writes dkms.conf, all inside
+ * `staging` (a host path the caller journaled; created by the callee). Returns the package folder
+ * inside it (driver/helper/dkms-source.ts stageDkmsSource).
+ */
 export type PrepareDkmsSource = (opts: {
   source: string;
   kernelRelease: string;
-  destRoot: string;
+  staging: string;
   tenboltVersion: string;
   runner: HelperRunner;
 }) => Promise<{ name: string; version: string; dir: string }>;

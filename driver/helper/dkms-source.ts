@@ -8,6 +8,7 @@
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -219,43 +220,64 @@ export function checkSourceFits(makefile: string, kernelRelease: string, source:
   return version;
 }
 
+export interface StageOptions extends Omit<PrepareOptions, "destRoot"> {
+  /**
+   * Host path of the staging directory, exactly as the caller journaled it (must not exist yet; it is
+   * created here and nothing outside it is written). The root helper names it after its journal so
+   * that its undo removes exactly this folder and nothing selected by pattern.
+   */
+  staging: string;
+}
+
+/**
+ * Stages, checks and patches the driver and writes dkms.conf, all inside `opts.staging`; returns the
+ * package folder (<staging>/pkg) for the caller to move into place. A refusal leaves only the staging
+ * folder, which the caller removes.
+ */
+export async function stageDkmsSource(opts: StageOptions): Promise<DkmsPackage> {
+  mkdirSync(opts.staging, { mode: 0o755 }); // not recursive: an existing folder is an error, never reused
+  const staging = opts.staging;
+  const tree = await stageTree(opts.source, staging, opts.runner);
+  const version = checkSourceFits(
+    readFileSync(join(tree, "Makefile"), "utf8"),
+    opts.kernelRelease,
+    opts.source,
+  );
+  const atlantic = join(tree, ATLANTIC_SUBDIR);
+  const odd = unsafeEntry(atlantic);
+  if (odd)
+    throw new SourceRefused(
+      `${opts.source}: the driver source contains ${odd.slice(atlantic.length + 1)}, which is not a regular file`,
+      "use an unmodified kernel source tree or tarball",
+    );
+  const patchFile = opts.patchFile ?? defaultPatchFile();
+  await applyRxPageOrderPatch(atlantic, opts.runner, patchFile);
+
+  const pkgVersion = dkmsVersion(opts.tenboltVersion, version);
+  const pkg = join(staging, "pkg");
+  ensureDir(pkg);
+  renameSync(atlantic, join(pkg, DKMS_SRC_SUBDIR));
+  cpSync(patchFile, join(pkg, PATCH_FILE_NAME)); // for the reader: what was applied (already applied)
+  atomicWrite(join(pkg, "dkms.conf"), renderDkmsConf(DKMS_NAME, pkgVersion, version, opts.source));
+  return { name: DKMS_NAME, version: pkgVersion, dir: pkg, sourceVersion: version };
+}
+
 /**
  * Stages, checks, patches and writes the DKMS package; renames it into <destRoot>/usr/src/ only when
- * everything succeeded. An existing package of the same name and version is replaced.
+ * everything succeeded. An existing package of the same name and version is replaced. (For
+ * `tenbolt driver build` and tests; the root helper stages and places in two journaled steps.)
  */
 export async function prepareDkmsSource(opts: PrepareOptions): Promise<DkmsPackage> {
   const usrSrc = join(opts.destRoot, "usr", "src");
   ensureDir(usrSrc);
-  const staging = mkdtempSync(join(usrSrc, `.${DKMS_NAME}-staging-`));
+  const holder = mkdtempSync(join(usrSrc, `.${DKMS_NAME}-staging-`));
   try {
-    const tree = await stageTree(opts.source, staging, opts.runner);
-    const version = checkSourceFits(
-      readFileSync(join(tree, "Makefile"), "utf8"),
-      opts.kernelRelease,
-      opts.source,
-    );
-    const atlantic = join(tree, ATLANTIC_SUBDIR);
-    const odd = unsafeEntry(atlantic);
-    if (odd)
-      throw new SourceRefused(
-        `${opts.source}: the driver source contains ${odd.slice(atlantic.length + 1)}, which is not a regular file`,
-        "use an unmodified kernel source tree or tarball",
-      );
-    const patchFile = opts.patchFile ?? defaultPatchFile();
-    await applyRxPageOrderPatch(atlantic, opts.runner, patchFile);
-
-    const pkgVersion = dkmsVersion(opts.tenboltVersion, version);
-    const pkg = join(staging, "pkg");
-    ensureDir(pkg);
-    renameSync(atlantic, join(pkg, DKMS_SRC_SUBDIR));
-    cpSync(patchFile, join(pkg, PATCH_FILE_NAME)); // for the reader: what was applied (already applied)
-    atomicWrite(join(pkg, "dkms.conf"), renderDkmsConf(DKMS_NAME, pkgVersion, version, opts.source));
-
-    const dir = join(usrSrc, `${DKMS_NAME}-${pkgVersion}`);
+    const pkg = await stageDkmsSource({ ...opts, staging: join(holder, "s") });
+    const dir = join(usrSrc, `${pkg.name}-${pkg.version}`);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    renameSync(pkg, dir);
-    return { name: DKMS_NAME, version: pkgVersion, dir, sourceVersion: version };
+    renameSync(pkg.dir, dir);
+    return { ...pkg, dir };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(holder, { recursive: true, force: true });
   }
 }

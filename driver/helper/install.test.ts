@@ -257,3 +257,48 @@ test("with the package installed for two kernels, uninstalling one keeps the oth
     m.cleanup();
   }
 });
+
+const ZFS = "/usr/src/zfs-2.1.11";
+
+test("a foreign DKMS tree added while the install runs survives its rollback", async () => {
+  const m = new FakeMachine();
+  try {
+    m.duringPrepare = (x) => x.write(`${ZFS}/dkms.conf`, 'PACKAGE_NAME="zfs"\n');
+    m.failOn = (p, a) => p === "dkms" && a[0] === "build";
+    const r = await helper(m, ["install-driver"]);
+    assert.equal(r.last.rolledBack, true, JSON.stringify(r.last));
+    assert.equal(m.read(`${ZFS}/dkms.conf`), 'PACKAGE_NAME="zfs"\n', "zfs-dkms source kept");
+    assert.deepEqual(
+      readdirSync(m.p("/usr/src")).sort(),
+      ["linux-source-6.12.tar.xz", "zfs-2.1.11"],
+      "only Tenbolt's own folders went away (no staging leftovers)",
+    );
+  } finally {
+    m.cleanup();
+  }
+});
+
+test("a foreign DKMS tree added after a crash survives the recovery", async () => {
+  const m = new FakeMachine();
+  try {
+    m.failOn = (p, a) => p === "dkms" && a[0] === "install";
+    await helper(m, ["install-driver"]);
+    const [j] = journals(m);
+    assert.ok(j);
+    // The helper "died" after placing the package: its changes are in place, the journal says running.
+    m.write(`/usr/src/${PKG.name}-${PKG.version}/dkms.conf`, "x");
+    m.dkmsAdded = true;
+    writeFileSync(
+      m.p(`/var/lib/tenbolt/journal/${j.id}.json`),
+      JSON.stringify({ ...j, status: "running", steps: j.steps.map((s) => ({ ...s, status: "done" })) }),
+    );
+    m.write(`${ZFS}/dkms.conf`, 'PACKAGE_NAME="zfs"\n');
+    m.failOn = () => false;
+    const r = await helper(m, ["revert-preset", "--iface", "enp99s0"]);
+    assert.equal(r.code, 0, JSON.stringify(r.last));
+    assert.equal(m.read(`${ZFS}/dkms.conf`), 'PACKAGE_NAME="zfs"\n', "zfs-dkms source kept");
+    assert.equal(existsSync(m.p(`/usr/src/${PKG.name}-${PKG.version}`)), false, "Tenbolt's package removed");
+  } finally {
+    m.cleanup();
+  }
+});

@@ -13,7 +13,10 @@ export type UndoAction =
   | { kind: "restore-file"; path: string; backup: string | null; mode: number | null }
   /** Delete a directory tree this step is about to create. */
   | { kind: "remove-tree"; path: string }
-  /** Delete entries of `dir` that hold a dkms.conf and were not there before (the step names them only later). */
+  /**
+   * Written by helpers before 0.1.1: "delete whatever new DKMS tree appeared". Never executed any more
+   * (it selected by pattern and could delete a foreign tree); recovery logs it and leaves /usr/src alone.
+   */
   | { kind: "remove-new-dkms-trees"; dir: string; keep: string[] }
   /** Put back a directory tree from its backup copy (a package the step will replace). */
   | { kind: "restore-tree"; path: string; backup: string }
@@ -252,19 +255,11 @@ export class Journal {
       case "remove-tree":
         rmSync(sys.path(a.path), { recursive: true, force: true });
         return;
-      case "remove-new-dkms-trees": {
-        let names: string[] = [];
-        try {
-          names = readdirSync(sys.path(a.dir));
-        } catch {
-          return;
-        }
-        for (const n of names) {
-          if (a.keep.includes(n) || !sys.exists(`${a.dir}/${n}/dkms.conf`)) continue;
-          rmSync(sys.path(`${a.dir}/${n}`), { recursive: true, force: true });
-        }
+      case "remove-new-dkms-trees":
+        this.note(
+          `not removing "new" trees under ${a.dir}: an old journal's pattern undo, skipped on purpose`,
+        );
         return;
-      }
       case "restore-tree":
         rmSync(sys.path(a.path), { recursive: true, force: true });
         cpSync(sys.path(a.backup), sys.path(a.path), { recursive: true, preserveTimestamps: true });

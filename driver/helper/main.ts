@@ -1,7 +1,7 @@
 // Production entry of /usr/lib/tenbolt/tenbolt-helper (started by pkexec through the launcher that
 // build/install-helper.sh writes). The root prefix is hardcoded to "/": a flag choosing it would let
 // a caller point a root process at files it controls.
-import { prepareDkmsSource } from "./dkms-source.js";
+import { stageDkmsSource } from "./dkms-source.js";
 import { runHelper } from "./run.js";
 import { spawnRunner } from "./runner.js";
 import { realClock } from "./system.js";
@@ -11,7 +11,7 @@ const code = await runHelper(process.argv.slice(2), {
   root: "/",
   runner: spawnRunner,
   clock: realClock,
-  prepareDkmsSource,
+  prepareDkmsSource: stageDkmsSource,
   out: (line) => void process.stdout.write(line),
   interactive: Boolean(process.stdin.isTTY),
 });

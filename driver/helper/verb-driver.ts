@@ -1,6 +1,6 @@
 // install-driver and uninstall-driver: the patched atlantic in and out through DKMS, with the
 // stock module left on disk as the fallback and every step journaled with its undo.
-import { readdirSync, renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { checkKernelRelease } from "./args.js";
 import { sourcePathProblem } from "./checks.js";
 import { HelperError, type VerbContext } from "./context.js";
@@ -13,7 +13,6 @@ import { keyState, MOK_EXPLANATION, readSigningState } from "./secureboot.js";
 import { readState, stateText, type FileBefore, type HelperState } from "./state.js";
 import type { System } from "./system.js";
 import { HELPER_VERSION } from "./version.js";
-import { DKMS_NAME } from "./dkms-source.js";
 
 const DKMS_ID = /^[a-z0-9][a-z0-9_.+-]{0,63}$/;
 
@@ -103,34 +102,38 @@ export async function installDriver(
   await requireTrustedSigningKey(sys);
   const state = readState(sys);
 
-  let before: string[] = [];
-  try {
-    before = readdirSync(sys.path(PATHS.srcDir));
-  } catch {
-    before = [];
-  }
-  // prepareDkmsSource replaces a package of the same version: keep a copy of every Tenbolt package.
-  const ours = before.filter(
-    (n) => n.startsWith(`${DKMS_NAME}-`) && sys.exists(`${PATHS.srcDir}/${n}/dkms.conf`),
-  );
-  const pkg = await j.step(
+  // Every folder this run creates is named here, before it exists, and its undo removes exactly that
+  // name: never "whatever is new under /usr/src" (a zfs or nvidia tree apt adds meanwhile survives).
+  const staging = `${PATHS.srcDir}/.tenbolt-staging-${j.record.id}`;
+  const staged = await j.step(
     "prepare-source",
-    `extract atlantic from ${source}, apply the rxpageorder patch, write dkms.conf under ${PATHS.srcDir}`,
-    [
-      { kind: "remove-new-dkms-trees", dir: PATHS.srcDir, keep: before },
-      ...ours.map((n) => j.treeUndo(`${PATHS.srcDir}/${n}`)),
-    ],
+    `extract atlantic from ${source} and apply the rxpageorder patch in ${staging}`,
+    [{ kind: "remove-tree", path: staging }],
     () =>
       ctx.deps.prepareDkmsSource({
         source: sys.path(source),
         kernelRelease: kernel,
-        destRoot: sys.root,
+        staging: sys.path(staging),
         tenboltVersion: HELPER_VERSION,
         runner: sys.runner,
       }),
   );
+  const pkg = { name: staged.name, version: staged.version };
   if (!DKMS_ID.test(pkg.name) || !DKMS_ID.test(pkg.version))
     throw new Error(`unexpected DKMS package name ${pkg.name}/${pkg.version}`);
+  const dest = `${PATHS.srcDir}/${pkg.name}-${pkg.version}`;
+  const stagedPkg = `${staging}/pkg`;
+  if (staged.dir !== sys.path(stagedPkg)) throw new Error(`the package was staged outside ${staging}`);
+  await j.step(
+    "place-source",
+    `move the package into ${dest}${sys.exists(dest) ? " (replacing the one of the same version)" : ""}`,
+    [sys.exists(dest) ? j.treeUndo(dest) : { kind: "remove-tree", path: dest }],
+    () => {
+      rmSync(sys.path(dest), { recursive: true, force: true });
+      renameSync(sys.path(stagedPkg), sys.path(dest));
+      rmSync(sys.path(staging), { recursive: true, force: true });
+    },
+  );
   const mv = ["-m", pkg.name, "-v", pkg.version];
   j.note(`DKMS package ${pkg.name}/${pkg.version} for ${kernel}`);
 

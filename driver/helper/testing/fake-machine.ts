@@ -42,6 +42,8 @@ export class FakeMachine {
   /** Output of `mokutil --test-key`. */
   mokTestKey = "/var/lib/dkms/mok.pub is already enrolled\n";
   prepareFails: Error | null = null;
+  /** Runs while the source is being prepared (e.g. apt adding a foreign DKMS tree meanwhile). */
+  duringPrepare: ((m: FakeMachine) => void) | null = null;
   /** The page order the rings were last allocated with (the parameter is read at ring allocation). */
   orderInEffect = 0;
   private nowMs = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -144,8 +146,10 @@ export class FakeMachine {
   };
 
   readonly prepareDkmsSource: PrepareDkmsSource = async (opts) => {
+    mkdirSync(opts.staging);
+    this.duringPrepare?.(this);
     if (this.prepareFails) throw this.prepareFails;
-    const dir = join(opts.destRoot, "usr", "src", `${PKG.name}-${PKG.version}`);
+    const dir = join(opts.staging, "pkg");
     mkdirSync(join(dir, "src"), { recursive: true });
     writeFileSync(join(dir, "dkms.conf"), `PACKAGE_NAME="${PKG.name}"\nPACKAGE_VERSION="${PKG.version}"\n`);
     writeFileSync(join(dir, "src", "aq_ring.c"), "/* patched */\n");
