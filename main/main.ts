@@ -192,7 +192,11 @@ async function main(): Promise<void> {
     send(e);
     if (e.type === "state") {
       state = e.state;
-      refreshTray();
+      // The quick test's server follows the settings (recent servers change after each test).
+      void dispatch(service, "settings.get", {}).then((r) => {
+        if (r.ok) settings = r.value as Settings;
+        refreshTray();
+      });
     }
     const n = hotplugNotice(e, {
       windowFocused: win?.isFocused() ?? false,
