@@ -21,6 +21,7 @@ export const commandModules: readonly CommandModule[] = [
   { names: ["driver"], load: async () => (await import("./driver-build.js")).registerDriverBuild },
   { names: ["driver"], load: async () => (await import("./driver-manage.js")).registerDriverManage },
   { names: ["preset"], load: async () => (await import("./preset.js")).registerPreset },
+  { names: ["ui"], load: async () => (await import("./ui.js")).registerUi },
   { names: ["thunderbolt"], load: async () => (await import("./thunderbolt.js")).registerThunderbolt },
 ];
 
