@@ -1,19 +1,12 @@
 // The tenbolt://app/ protocol's decisions, pure: which file a URL may serve (never one outside the
 // renderer's directory), its content type, and which frames may call the contract.
-import { extname, isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
+import { contentType, isUiFileType } from "../ui-policy/content-types.js";
+
+export { contentType };
 
 export const APP_ORIGIN = "tenbolt://app";
 export const APP_URL = `${APP_ORIGIN}/index.html`;
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-  ".json": "application/json",
-};
 
 /** The file under `base` that `url` names, or null for another host, a traversal or an unknown type. */
 export function appFilePath(base: string, url: string): string | null {
@@ -35,12 +28,8 @@ export function appFilePath(base: string, url: string): string | null {
   const file = resolve(base, `.${path}`);
   const rel = relative(resolve(base), file);
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
-  if (!(extname(file) in TYPES)) return null;
+  if (!isUiFileType(file)) return null;
   return file;
-}
-
-export function contentType(file: string): string {
-  return TYPES[extname(file)] ?? "application/octet-stream";
 }
 
 /** Only the app's own page may call the contract (not a frame it somehow ended up embedding). */

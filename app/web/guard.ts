@@ -1,7 +1,10 @@
 // The web host's decisions, pure so each is tested on its own: which Host and Origin headers are this
 // server, whether a token matches (constant time), and which file a URL path may name.
 import { timingSafeEqual } from "node:crypto";
-import { extname, resolve, sep } from "node:path";
+import { resolve, sep } from "node:path";
+import { contentType } from "../ui-policy/content-types.js";
+
+export { contentType };
 
 /** Only the loopback names of this very port: anything else is a DNS-rebinding attempt. */
 export function hostAllowed(host: string | undefined, port: number): boolean {
@@ -44,19 +47,4 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   const base = resolve(root);
   const file = resolve(base, "." + p);
   return file.startsWith(base + sep) ? file : null;
-}
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-  ".json": "application/json",
-  ".map": "application/json",
-};
-
-export function contentType(file: string): string {
-  return TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
 }
